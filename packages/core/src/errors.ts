@@ -27,7 +27,7 @@ export class OffloopError extends Error {
    */
   static isInstance<T extends abstract new (...args: never[]) => OffloopError>(this: T, value: unknown): value is InstanceType<T> {
     if (typeof value !== "object" || value === null || !(brand in value)) return false;
-    return (this as unknown) === OffloopError || (value as Error).name === this.name;
+    return (this as unknown) === OffloopError || (value as { name?: unknown }).name === this.name;
   }
 }
 

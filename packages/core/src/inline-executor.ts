@@ -1,0 +1,67 @@
+import type { Transferable } from "./protocol.js";
+import type { PoolOptions } from "./pool-options.js";
+import type { Message } from "./protocol.js";
+import { serve } from "./serve.js";
+import type { Spawner, WorkerHandle } from "./spawner.js";
+import { WorkerPool } from "./worker-pool.js";
+
+/**
+ * A "worker" on the calling thread: messages are structured-cloned like
+ * across a real thread and delivered on the microtask queue, so tasks behave
+ * as they will in workers (arguments copied, errors serialized), without
+ * starting any thread.
+ */
+function spawnInline(): WorkerHandle {
+  let toPool: ((message: Message) => void) | undefined;
+  let toWorker: ((message: Message) => void) | undefined;
+  const exitListeners: Array<(code: number | null) => void> = [];
+  let alive = true;
+  const deliver = (listener: (message: Message) => void, message: Message, transfer?: Transferable[]) => {
+    const copy = structuredClone(message, transfer ? { transfer } : undefined);
+    queueMicrotask(() => {
+      if (alive) listener(copy);
+    });
+  };
+  serve({
+    postMessage: (message, transfer) => deliver((copy) => toPool?.(copy), message, transfer),
+    onMessage: (listener) => (toWorker = listener),
+  });
+  return {
+    send: (message, transfer) => deliver((copy) => toWorker?.(copy), message, transfer),
+    onMessage: (listener) => (toPool = listener),
+    onError: () => {},
+    onExit: (listener) => exitListeners.push(listener),
+    async terminate() {
+      if (!alive) return;
+      alive = false;
+      await Promise.resolve();
+      for (const listener of exitListeners) listener(0);
+    },
+    ref() {},
+    unref() {},
+  };
+}
+
+const inlineSpawner: Spawner = {
+  spawn: spawnInline,
+  capabilities: { transfer: true, sharedMemory: true, resourceLimits: false, permissions: false, terminatesBusyLoop: false, unref: true },
+  defaultMaxWorkers: 1,
+};
+
+/**
+ * An executor that runs tasks on the calling thread, with the same contract
+ * and the same copying of arguments and results as a real pool. For tests and
+ * debugging: breakpoints in tasks just work. It cannot stop a task that never
+ * yields, and a task that blocks, blocks the caller.
+ *
+ * @example
+ * ```ts
+ * const executor = new InlineExecutor();
+ * console.log(await executor.submit((a: number, b: number) => a + b, 1, 2)); // 3
+ * ```
+ */
+export class InlineExecutor extends WorkerPool {
+  constructor(options?: PoolOptions) {
+    super(options, inlineSpawner);
+  }
+}

@@ -1,0 +1,116 @@
+import { describeValue } from "./serialize-error.js";
+import type { Clock } from "./clock.js";
+import type { TaskLike } from "./tasks.js";
+
+/** Options every executor built on `WorkerPool` accepts, on every runtime. */
+export interface PoolOptions {
+  /** The most workers at once. Default: the machine's available parallelism. */
+  maxWorkers?: number;
+  /** Workers started at construction and kept even when idle. Default 0 (workers start on demand). */
+  minWorkers?: number;
+  /** Milliseconds an idle worker above `minWorkers` lives before it is stopped. Default 10000. */
+  idleTimeout?: number;
+  /** The most tasks pending (submitted, not started) at once; past it `submit` rejects with QueueFullError. Default Infinity. */
+  maxQueue?: number;
+  /** A task run once in each worker before it serves tasks, e.g. to open a database connection. */
+  initializer?: TaskLike;
+  /** Arguments for `initializer`. */
+  initArgs?: unknown[];
+  /** Replace a worker after it has run this many tasks. Default Infinity. */
+  maxTasksPerWorker?: number;
+  /** Tasks one worker runs at once; above 1 only helps async tasks. Default 1. */
+  concurrentTasksPerWorker?: number;
+  /** Milliseconds a cancelled or timed-out task has to stop by itself before its worker is terminated. Default 1000. */
+  cancelGrace?: number;
+  /** A name for the pool's workers (shown in debuggers and error messages). Default "offloop". */
+  name?: string;
+  /**
+   * Record where each task was submitted, so that a task's error stack ends
+   * with the submitting call site. It costs about a microsecond per task.
+   * Default true.
+   */
+  captureCallSite?: boolean;
+  /** The clock for timers (tests pass a manual one). */
+  clock?: Clock;
+}
+
+/** Pool options with every default filled in. */
+export interface ResolvedPoolOptions {
+  maxWorkers: number;
+  minWorkers: number;
+  idleTimeout: number;
+  maxQueue: number;
+  initializer: TaskLike | undefined;
+  initArgs: unknown[];
+  maxTasksPerWorker: number;
+  concurrentTasksPerWorker: number;
+  cancelGrace: number;
+  name: string;
+  captureCallSite: boolean;
+  clock: Clock | undefined;
+}
+
+const optionNames = new Set<string>([
+  "maxWorkers", "minWorkers", "idleTimeout", "maxQueue", "initializer", "initArgs", "maxTasksPerWorker",
+  "concurrentTasksPerWorker", "cancelGrace", "name", "captureCallSite", "clock",
+]);
+
+/** Throws a TypeError/RangeError naming the option, what was expected and what was given. */
+export function resolvePoolOptions(options: PoolOptions | undefined, defaultMaxWorkers: number): ResolvedPoolOptions {
+  if (options === undefined) options = {};
+  if (typeof options !== "object" || options === null) throw new TypeError(`Expected options to be an object, got ${describeValue(options)}`);
+  for (const key of Object.keys(options)) {
+    if (!optionNames.has(key)) {
+      throw new TypeError(`Unknown option ${JSON.stringify(key)}; expected one of ${[...optionNames].join(", ")}`);
+    }
+  }
+  const maxWorkers = integerOption("maxWorkers", options.maxWorkers, Math.max(1, defaultMaxWorkers), 1);
+  const minWorkers = integerOption("minWorkers", options.minWorkers, 0, 0);
+  if (minWorkers > maxWorkers) throw new RangeError(`Expected minWorkers to be at most maxWorkers (${maxWorkers}), got ${minWorkers}`);
+  if (options.initArgs !== undefined && !Array.isArray(options.initArgs)) {
+    throw new TypeError(`Expected initArgs to be an array, got ${describeValue(options.initArgs)}`);
+  }
+  if (options.initializer !== undefined && typeof options.initializer !== "function" && (typeof options.initializer !== "object" || options.initializer === null)) {
+    throw new TypeError(`Expected initializer to be a task or a function, got ${describeValue(options.initializer)}`);
+  }
+  if (options.name !== undefined && typeof options.name !== "string") throw new TypeError(`Expected name to be a string, got ${describeValue(options.name)}`);
+  if (options.captureCallSite !== undefined && typeof options.captureCallSite !== "boolean") {
+    throw new TypeError(`Expected captureCallSite to be a boolean, got ${describeValue(options.captureCallSite)}`);
+  }
+  return {
+    maxWorkers,
+    minWorkers,
+    idleTimeout: durationOption("idleTimeout", options.idleTimeout, 10_000),
+    maxQueue: integerOption("maxQueue", options.maxQueue, Infinity, 0),
+    initializer: options.initializer,
+    initArgs: options.initArgs ?? [],
+    maxTasksPerWorker: integerOption("maxTasksPerWorker", options.maxTasksPerWorker, Infinity, 1),
+    concurrentTasksPerWorker: integerOption("concurrentTasksPerWorker", options.concurrentTasksPerWorker, 1, 1),
+    cancelGrace: durationOption("cancelGrace", options.cancelGrace, 1000),
+    name: options.name ?? "offloop",
+    captureCallSite: options.captureCallSite ?? true,
+    clock: options.clock,
+  };
+}
+
+/** An integer at least `min` (or Infinity), else a TypeError/RangeError naming it. */
+export function integerOption(name: string, value: unknown, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    throw new TypeError(`Expected ${name} to be ${min === 0 ? "a non-negative" : "a positive"} integer, got ${describeValue(value)}`);
+  }
+  if ((!Number.isInteger(value) && value !== Infinity) || value < min) {
+    throw new RangeError(`Expected ${name} to be ${min === 0 ? "a non-negative" : "a positive"} integer, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/** A duration in milliseconds: a non-negative number or Infinity. */
+export function durationOption(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    throw new TypeError(`Expected ${name} to be a non-negative number of milliseconds, got ${describeValue(value)}`);
+  }
+  if (value < 0) throw new RangeError(`Expected ${name} to be a non-negative number of milliseconds, got ${describeValue(value)}`);
+  return value;
+}

@@ -1,0 +1,355 @@
+import type { Transferable } from "./protocol.js";
+import { TaskArgumentError, UnknownTaskError, CancelledError } from "./errors.js";
+import { findUncloneable } from "./find-uncloneable.js";
+import { PROTOCOL_VERSION, RECORD_FIELDS, type Message, type PoolOp, type SerializedError } from "./protocol.js";
+import { deserializeError, isSerializedError, serializeError } from "./serialize-error.js";
+import { setActiveTask, type ActiveTask, type TaskContext } from "./task-context.js";
+import { registeredTasks } from "./tasks.js";
+import { unwrapTransfer } from "./with-transfer.js";
+
+/** The worker's end of the channel to its pool, as an adapter's worker entry provides it. */
+export interface WorkerPort {
+  postMessage(message: Message, transfer?: Transferable[]): void;
+  onMessage(listener: (message: Message) => void): void;
+}
+
+type AnyFunction = (...args: unknown[]) => unknown;
+type LoadedTask = { fn: AnyFunction; thisArg: unknown; fromSource: boolean };
+type TaskEntry = LoadedTask | { loading: Promise<void> } | { failed: SerializedError };
+
+/** Results are sent at least this often while a long batch runs, and pending cancels are read. */
+const SLICE_MS = 10;
+/** Results are sent in groups of at most this many, so that the pool can refill early. */
+const RESULTS_PER_MESSAGE = 256;
+
+class Job implements ActiveTask {
+  context: TaskContext | undefined;
+  controller: AbortController | undefined;
+  dropped = false;
+  constructor(
+    readonly id: number,
+    readonly fnId: number,
+    readonly args: unknown[],
+    readonly chunk: boolean,
+    readonly worker: WorkerServer,
+  ) {}
+  makeContext(): TaskContext {
+    const job = this;
+    return {
+      get signal() {
+        return (job.controller ??= new AbortController()).signal;
+      },
+      progress: (value: unknown) => job.worker.post("progress", job.id, value),
+      workerId: job.worker.workerId,
+    };
+  }
+}
+
+class WorkerServer {
+  workerId = -1;
+  #concurrency = 1;
+  #tasks = new Map<number, TaskEntry>();
+  #queue: Job[] = [];
+  #queueHead = 0;
+  #running = new Map<number, Job>();
+  #initializing: Promise<void> | undefined;
+  #blocked = false;
+  #outbox: unknown[] = [];
+  #outTransfer: Transferable[] = [];
+  #resultsInOutbox = 0;
+  #flushScheduled = false;
+  #drainScheduled = false;
+
+  constructor(readonly port: WorkerPort) {}
+
+  receive(message: Message): void {
+    let index = 0;
+    while (index < message.length) {
+      const op = message[index] as PoolOp;
+      switch (op) {
+        case "run":
+        case "chunk":
+          this.#queue.push(new Job(message[index + 1] as number, message[index + 2] as number, message[index + 3] as unknown[], op === "chunk", this));
+          break;
+        case "cancel":
+          this.#cancel(message[index + 1] as number, message[index + 2]);
+          break;
+        case "module":
+          this.#defineFromModule(message[index + 1] as number, message[index + 2] as string, message[index + 3] as string);
+          break;
+        case "source":
+          this.#defineFromSource(message[index + 1] as number, message[index + 2] as string);
+          break;
+        case "init":
+          this.#initialize(message[index + 1] as number, message[index + 2] as unknown[]);
+          break;
+        case "hello":
+          if (message[index + 1] !== PROTOCOL_VERSION) {
+            this.#blocked = true;
+            this.post("initError", serializeError(new Error(`offloop protocol mismatch: the pool speaks version ${message[index + 1]}, this worker ${PROTOCOL_VERSION}. Use one version of @offloop/core and its adapter.`)));
+            return;
+          }
+          this.workerId = message[index + 2] as number;
+          this.#concurrency = message[index + 3] as number;
+          break;
+        default:
+          throw new Error(`offloop worker got an unknown message op ${String(op)}`);
+      }
+      index += 1 + RECORD_FIELDS[op];
+    }
+    this.#drain();
+  }
+
+  post(op: "ok" | "error" | "dropped" | "progress" | "initError" | "ready", ...fields: unknown[]): void {
+    this.#outbox.push(op, ...fields);
+    if (op === "ok" || op === "error" || op === "dropped") this.#resultsInOutbox++;
+    if (this.#resultsInOutbox >= RESULTS_PER_MESSAGE) this.flush();
+    else if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  flush(): void {
+    this.#flushScheduled = false;
+    if (this.#outbox.length === 0) return;
+    const message = this.#outbox;
+    const transfer = this.#outTransfer;
+    this.#outbox = [];
+    this.#outTransfer = [];
+    this.#resultsInOutbox = 0;
+    try {
+      this.port.postMessage(message, transfer.length > 0 ? transfer : undefined);
+    } catch {
+      this.#sendRecordsOneByOne(message, transfer);
+    }
+  }
+
+  /** After a send failed: send each record alone, and turn each result that cannot be sent into an error. */
+  #sendRecordsOneByOne(message: Message, transfer: Transferable[]): void {
+    for (let index = 0; index < message.length; ) {
+      const op = message[index] as "ok" | "error" | "dropped" | "progress" | "initError" | "ready";
+      const record = message.slice(index, index + 1 + RECORD_FIELDS[op]);
+      index += record.length;
+      const ownTransfer = transfer.filter((item) => containsTransferable(record, item));
+      try {
+        this.port.postMessage(record, ownTransfer);
+      } catch (error) {
+        if (op !== "ok" && op !== "error") continue;
+        const path = findUncloneable(record[2], op === "ok" ? "result" : "error") ?? `the ${op === "ok" ? "result" : "error"}`;
+        const replacement = new TaskArgumentError(`Cannot send the task's ${op === "ok" ? "result" : "error"} back to the caller: ${path}`, { cause: error });
+        this.port.postMessage(["error", record[1], serializeError(replacement)]);
+      }
+    }
+  }
+
+  #defineFromModule(fnId: number, moduleUrl: string, name: string): void {
+    if (this.#tasks.has(fnId)) return;
+    const loading = import(moduleUrl).then(
+      (namespace: Record<string, unknown>) => {
+        const table = registeredTasks(moduleUrl);
+        const fromDefault = namespace.default as Record<string, unknown> | undefined;
+        const fn = table?.[name] ?? namespace[name] ?? (typeof fromDefault === "object" && fromDefault ? fromDefault[name] : undefined);
+        if (typeof fn !== "function") {
+          const known = Object.keys(table ?? namespace).join(", ") || "none";
+          throw new UnknownTaskError(`No task named "${name}" in ${moduleUrl} (its tasks: ${known})`);
+        }
+        this.#tasks.set(fnId, { fn: fn as AnyFunction, thisArg: table ?? namespace, fromSource: false });
+      },
+      (error: unknown) => {
+        throw error;
+      },
+    ).catch((error: unknown) => {
+      this.#tasks.set(fnId, { failed: serializeError(error) });
+    });
+    this.#tasks.set(fnId, { loading });
+  }
+
+  #defineFromSource(fnId: number, source: string): void {
+    if (this.#tasks.has(fnId)) return;
+    try {
+      this.#tasks.set(fnId, { fn: compileFunction(source), thisArg: undefined, fromSource: true });
+    } catch (error) {
+      this.#tasks.set(fnId, { failed: serializeError(error) });
+    }
+  }
+
+  #initialize(fnId: number, args: unknown[]): void {
+    const run = async () => {
+      const entry = this.#tasks.get(fnId);
+      if (entry && "loading" in entry) await entry.loading;
+      const loaded = this.#tasks.get(fnId)!;
+      if ("failed" in loaded) throw deserializeError(loaded.failed);
+      const task = loaded as LoadedTask;
+      await task.fn.apply(task.thisArg, args);
+    };
+    this.#initializing = run().then(
+      () => {
+        this.#initializing = undefined;
+        this.#drain();
+      },
+      (error: unknown) => {
+        this.#blocked = true;
+        this.post("initError", serializeError(error));
+      },
+    );
+  }
+
+  #cancel(taskId: number, reason: unknown): void {
+    const running = this.#running.get(taskId);
+    const abortReason = isSerializedError(reason) ? deserializeError(reason) : new CancelledError("The task was cancelled");
+    if (running) {
+      (running.controller ??= new AbortController()).abort(abortReason);
+      return;
+    }
+    for (let index = this.#queueHead; index < this.#queue.length; index++) {
+      const job = this.#queue[index]!;
+      if (job.id === taskId && !job.dropped) {
+        job.dropped = true;
+        this.post("dropped", taskId);
+        return;
+      }
+    }
+  }
+
+  #drain(): void {
+    if (this.#initializing || this.#blocked) return;
+    const sliceStart = performance.now();
+    while (this.#running.size < this.#concurrency && this.#queueHead < this.#queue.length) {
+      const job = this.#queue[this.#queueHead]!;
+      if (job.dropped) {
+        this.#queueHead++;
+        continue;
+      }
+      const entry = this.#tasks.get(job.fnId);
+      if (entry === undefined) throw new Error(`offloop worker: task ${job.fnId} was never defined`);
+      if ("loading" in entry) {
+        entry.loading.then(() => this.#drain());
+        return;
+      }
+      this.#queueHead++;
+      if ("failed" in entry) this.post("error", job.id, entry.failed);
+      else this.#start(job, entry);
+      if (performance.now() - sliceStart > SLICE_MS) {
+        this.flush();
+        this.#scheduleDrain();
+        return;
+      }
+    }
+    if (this.#queueHead === this.#queue.length) {
+      this.#queue = [];
+      this.#queueHead = 0;
+    }
+  }
+
+  #scheduleDrain(): void {
+    if (this.#drainScheduled) return;
+    this.#drainScheduled = true;
+    setTimeout(() => {
+      this.#drainScheduled = false;
+      this.#drain();
+    }, 0);
+  }
+
+  #start(job: Job, task: LoadedTask): void {
+    let result: unknown;
+    setActiveTask(job);
+    try {
+      result = job.chunk ? runChunk(task, job.args) : task.fn.apply(task.thisArg, job.args);
+    } catch (error) {
+      setActiveTask(undefined);
+      this.post("error", job.id, serializeTaskError(error, task));
+      return;
+    }
+    setActiveTask(undefined);
+    if (isThenable(result)) {
+      this.#running.set(job.id, job);
+      result.then(
+        (value) => this.#finish(job, "ok", value),
+        (error: unknown) => this.#finish(job, "error", serializeTaskError(error, task)),
+      );
+    } else {
+      this.#postResult(job.id, result);
+    }
+  }
+
+  #finish(job: Job, op: "ok" | "error", value: unknown): void {
+    this.#running.delete(job.id);
+    if (op === "ok") this.#postResult(job.id, value);
+    else this.post("error", job.id, value);
+    this.#drain();
+  }
+
+  #postResult(taskId: number, value: unknown): void {
+    const wrapped = unwrapTransfer(value);
+    if (wrapped) {
+      this.#outTransfer.push(...wrapped.transfer);
+      this.post("ok", taskId, wrapped.value);
+    } else {
+      this.post("ok", taskId, value);
+    }
+  }
+}
+
+function runChunk(task: LoadedTask, items: unknown[]): unknown {
+  const results = new Array<unknown>(items.length);
+  let anyAsync = false;
+  for (let index = 0; index < items.length; index++) {
+    const result = task.fn.call(task.thisArg, items[index]);
+    if (isThenable(result)) anyAsync = true;
+    results[index] = result;
+  }
+  return anyAsync ? Promise.all(results) : results;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === "object" && value !== null && typeof (value as PromiseLike<unknown>).then === "function";
+}
+
+function serializeTaskError(error: unknown, task: LoadedTask): SerializedError {
+  const serialized = serializeError(error);
+  if (task.fromSource && serialized.name === "ReferenceError") {
+    serialized.message += ". Functions passed to submit() run in a worker without their surrounding scope: use only their arguments and globals, or define the task in a module with defineTasks().";
+    if (serialized.stack) serialized.stack = serialized.stack.replace(/^[^\n]*/, `ReferenceError: ${serialized.message}`);
+  }
+  return serialized;
+}
+
+/** Compiles a function's source text: an arrow, a function expression, or a method shorthand. */
+function compileFunction(source: string): AnyFunction {
+  let compiled: unknown;
+  try {
+    compiled = new Function(`return (${source});`)();
+  } catch {
+    const holder = new Function(`return ({ ${source} });`)() as Record<string, unknown>;
+    compiled = Object.values(holder)[0];
+  }
+  if (typeof compiled !== "function") throw new TypeError(`The submitted source is not a function: ${source.slice(0, 60)}`);
+  return compiled as AnyFunction;
+}
+
+function containsTransferable(value: unknown, target: unknown, depth = 0): boolean {
+  if (value === target) return true;
+  if (depth > 6 || typeof value !== "object" || value === null) return false;
+  if (ArrayBuffer.isView(value)) return value.buffer === target;
+  for (const inner of Array.isArray(value) ? value : Object.values(value)) if (containsTransferable(inner, target, depth + 1)) return true;
+  return false;
+}
+
+/**
+ * Serves tasks on the worker side of a channel: an adapter's worker entry
+ * calls it once with its port to the pool. Users never call it.
+ *
+ * @example
+ * ```ts
+ * // the Node adapter's worker entry
+ * import { parentPort } from "node:worker_threads";
+ * import { serve } from "@offloop/core";
+ * serve({ postMessage: (m, t) => parentPort!.postMessage(m, t), onMessage: (l) => parentPort!.on("message", l) });
+ * ```
+ */
+export function serve(port: WorkerPort): void {
+  const server = new WorkerServer(port);
+  port.onMessage((message) => server.receive(message));
+  port.postMessage(["ready", PROTOCOL_VERSION]);
+}

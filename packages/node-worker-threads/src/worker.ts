@@ -1,0 +1,13 @@
+/**
+ * The worker entry of @offloop/node-worker-threads: it serves tasks for the
+ * pool on the other side of `parentPort`. Users never import it.
+ */
+import { parentPort } from "node:worker_threads";
+import { serve } from "@offloop/core";
+
+const port = parentPort;
+if (!port) throw new Error("@offloop/node-worker-threads/worker must run inside a worker thread");
+serve({
+  postMessage: (message, transfer) => port.postMessage(message, transfer as never),
+  onMessage: (listener) => port.on("message", listener),
+});
