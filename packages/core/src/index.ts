@@ -14,3 +14,4 @@ export * from "./worker-pool.js";
 export * from "./map.js";
 export * from "./inline-executor.js";
 export * from "./utilities.js";
+export * from "./web-worker-spawner.js";

@@ -1,0 +1,157 @@
+import type { Message, Transferable } from "./protocol.js";
+import { serve } from "./serve.js";
+import type { Spawner, SpawnerCapabilities, WorkerHandle } from "./spawner.js";
+
+/** What the pool calls on a web `Worker` (structural: Bun's, Deno's or a browser's). */
+export interface WebWorkerLike {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  addEventListener(type: string, listener: (event: any) => void): void;
+  terminate(): void;
+  /** Bun has it; Deno and browsers do not. */
+  ref?(): void;
+  /** Bun has it; Deno and browsers do not. */
+  unref?(): void;
+}
+
+/** What a worker entry calls on its global scope (`self`). */
+export interface WebWorkerScope {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  addEventListener(type: "message", listener: (event: { data: unknown }) => void): void;
+}
+
+/** How to start web Workers for a pool: the parts that differ between hosts. */
+export interface WebWorkerSpawnerOptions {
+  /** The worker entry module, which calls `serveWebWorker()`. */
+  entry: URL;
+  /** Extra options for `new Worker()` (e.g. Deno's `{ deno: { permissions } }`); `type: "module"` and `name` are set for you. */
+  workerOptions?: Record<string, unknown>;
+  capabilities: SpawnerCapabilities;
+  defaultMaxWorkers?: number;
+  defaultIdleTimeout?: number;
+  /**
+   * The event the host fires once a worker is gone, if it has one (Bun:
+   * `"close"`). Without it, the exit is reported as soon as `terminate()` is
+   * called or an uncaught error killed the worker.
+   */
+  exitEvent?: string;
+  /** Starts one worker; default `new globalThis.Worker(entry, options)`. */
+  createWorker?: (entry: URL, options: Record<string, unknown>) => WebWorkerLike;
+}
+
+/** Exit code reported for a worker that was terminated or died of an uncaught error (as Node reports both). */
+const ABNORMAL_EXIT = 1;
+
+/**
+ * Starts workers with the web `Worker` API (Bun, Deno, browsers) for a
+ * `WorkerPool`. Web Workers have no `exit` event, so the handle makes one:
+ * `onExit` fires exactly once, after `terminate()` or after an uncaught
+ * error (which kills a web Worker). Used by the Bun and Deno adapters.
+ *
+ * @example
+ * ```ts
+ * const spawner = webWorkerSpawner({
+ *   entry: new URL("./worker.js", import.meta.url),
+ *   capabilities: { transfer: true, sharedMemory: true, resourceLimits: false, permissions: false, terminatesBusyLoop: true, unref: false },
+ * });
+ * const pool = new WorkerPool({ maxWorkers: 2 }, spawner);
+ * ```
+ */
+export function webWorkerSpawner(options: WebWorkerSpawnerOptions): Spawner {
+  const createWorker = options.createWorker ?? defaultCreateWorker;
+  return {
+    capabilities: options.capabilities,
+    defaultMaxWorkers: options.defaultMaxWorkers,
+    defaultIdleTimeout: options.defaultIdleTimeout,
+    spawn({ name }) {
+      const worker = createWorker(options.entry, { ...options.workerOptions, type: "module", name });
+      return webWorkerHandle(worker, options.exitEvent);
+    },
+  };
+}
+
+function defaultCreateWorker(entry: URL, options: Record<string, unknown>): WebWorkerLike {
+  const Worker = (globalThis as { Worker?: new (url: URL, options: Record<string, unknown>) => WebWorkerLike }).Worker;
+  if (typeof Worker !== "function") throw new Error("This runtime has no global Worker; use the offloop adapter made for it");
+  return new Worker(entry, options);
+}
+
+function webWorkerHandle(worker: WebWorkerLike, exitEvent: string | undefined): WorkerHandle {
+  const errorListeners: Array<(error: unknown) => void> = [];
+  const exitListeners: Array<(code: number | null) => void> = [];
+  let exited = false;
+  let resolveExited!: () => void;
+  const exitedPromise = new Promise<void>((resolve) => (resolveExited = resolve));
+  const exit = (code: number) => {
+    if (exited) return;
+    exited = true;
+    resolveExited();
+    for (const listener of exitListeners) listener(code);
+  };
+  const kill = () => {
+    try {
+      worker.terminate();
+    } catch {
+      // Already gone.
+    }
+    if (exitEvent === undefined) exit(ABNORMAL_EXIT);
+  };
+  const fail = (error: unknown) => {
+    if (exited) return;
+    for (const listener of errorListeners) listener(error);
+    // An uncaught error ends a web Worker; make sure it is gone and say so once.
+    kill();
+    exit(ABNORMAL_EXIT);
+  };
+  worker.addEventListener("error", (event: ErrorEventLike) => {
+    // Unhandled, Deno re-throws a worker's error in the parent and exits.
+    event.preventDefault?.();
+    fail(errorFromEvent(event));
+  });
+  worker.addEventListener("messageerror", () => fail(new Error("A message from the worker could not be deserialized")));
+  if (exitEvent !== undefined) worker.addEventListener(exitEvent, (event: { code?: number }) => exit(typeof event?.code === "number" ? event.code : ABNORMAL_EXIT));
+  return {
+    send: (message: Message, transfer?: Transferable[]) => (transfer ? worker.postMessage(message, transfer) : worker.postMessage(message)),
+    onMessage: (listener) => worker.addEventListener("message", (event: { data: Message }) => listener(event.data)),
+    onError: (listener) => void errorListeners.push(listener),
+    onExit: (listener) => void exitListeners.push(listener),
+    async terminate() {
+      if (!exited) kill();
+      await exitedPromise;
+    },
+    ref: () => worker.ref?.(),
+    unref: () => worker.unref?.(),
+  };
+}
+
+interface ErrorEventLike {
+  error?: unknown;
+  message?: string;
+  filename?: string;
+  lineno?: number;
+  preventDefault?(): void;
+}
+
+/** Web Workers report an uncaught error as an ErrorEvent, usually without the error object (Bun, Deno). */
+function errorFromEvent(event: ErrorEventLike): unknown {
+  if (event.error != null) return event.error;
+  const where = event.filename ? ` (${event.filename}${event.lineno ? `:${event.lineno}` : ""})` : "";
+  return new Error(`Uncaught error in worker: ${event.message ?? "unknown error"}${where}`);
+}
+
+/**
+ * The worker side of `webWorkerSpawner`: a web Worker entry module calls it
+ * once, with its global scope, to serve tasks for the pool.
+ *
+ * @example
+ * ```ts
+ * // worker.ts of an adapter
+ * import { serveWebWorker } from "@offloop/core";
+ * serveWebWorker(self);
+ * ```
+ */
+export function serveWebWorker(scope: WebWorkerScope = globalThis as unknown as WebWorkerScope): void {
+  serve({
+    postMessage: (message, transfer) => (transfer ? scope.postMessage(message, transfer) : scope.postMessage(message)),
+    onMessage: (listener) => scope.addEventListener("message", (event) => listener(event.data as Message)),
+  });
+}
