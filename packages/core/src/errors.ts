@@ -16,10 +16,9 @@ const brand: unique symbol = Symbol.for("offloop.error") as never;
  */
 export class OffloopError extends Error {
   override name: string = "OffloopError";
-  declare readonly [brand]: string;
+  declare readonly [brand]: true;
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
-    Object.defineProperty(this, brand, { value: this.constructor.name });
   }
   /**
    * True when `value` is an error of this class (or, on `OffloopError`, any
@@ -31,6 +30,9 @@ export class OffloopError extends Error {
   }
 }
 
+
+// On the prototype, so that errors re-created from another thread carry the brand too.
+Object.defineProperty(OffloopError.prototype, brand, { value: true });
 
 /**
  * A task or an awaitable took longer than its time limit. The task was

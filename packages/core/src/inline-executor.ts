@@ -44,7 +44,7 @@ function spawnInline(): WorkerHandle {
 
 const inlineSpawner: Spawner = {
   spawn: spawnInline,
-  capabilities: { transfer: true, sharedMemory: true, resourceLimits: false, permissions: false, terminatesBusyLoop: false, unref: true },
+  capabilities: { transfer: true, sharedMemory: true, resourceLimits: false, permissions: false, crashIsolation: false, terminatesBusyLoop: false, unref: true },
   defaultMaxWorkers: 1,
 };
 

@@ -29,6 +29,8 @@ export interface SpawnerCapabilities {
   permissions: boolean;
   /** `terminate()` stops a worker stuck in a busy loop (false on Deno: the thread spins on). */
   terminatesBusyLoop: boolean;
+  /** A worker that crashes (process.exit, an uncaught error) takes down only itself, not the caller. */
+  crashIsolation: boolean;
   /** An idle worker can be unref'd so that it does not keep the process alive. */
   unref: boolean;
 }

@@ -31,7 +31,7 @@ function inheritedExecArgv(): string[] {
 export function nodeThreadSpawner(options: NodeThreadOptions = {}): Spawner {
   const execArgv = options.execArgv ?? inheritedExecArgv();
   return {
-    capabilities: { transfer: true, sharedMemory: true, resourceLimits: true, permissions: false, terminatesBusyLoop: true, unref: true },
+    capabilities: { transfer: true, sharedMemory: true, resourceLimits: true, permissions: false, crashIsolation: true, terminatesBusyLoop: true, unref: true },
     defaultMaxWorkers: availableParallelism(),
     spawn() {
       const worker = new Worker(workerEntry, {
