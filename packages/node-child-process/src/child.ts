@@ -1,0 +1,40 @@
+/**
+ * The child entry of @offloop/node-child-process: it serves tasks for the
+ * pool on the other end of the IPC channel, and exits as soon as the parent
+ * is gone. Users never import it.
+ */
+import { Worker } from "node:worker_threads";
+import { serve, type Message } from "@offloop/core";
+
+/** How often the watchdog thread checks that the parent is alive. */
+const WATCH_INTERVAL_MS = 500;
+
+const send = process.send?.bind(process);
+if (!send) throw new Error("@offloop/node-child-process/child must run in a process started by child_process.fork with an IPC channel");
+
+// The parent closed the channel, exited or was killed (even by SIGKILL): nobody is left to serve.
+process.on("disconnect", () => process.exit(0));
+
+serve({
+  // Transfer lists cannot cross a process boundary: buffers are copied.
+  postMessage: (message) => void send(message),
+  onMessage: (listener) => void process.on("message", (message) => listener(message as Message)),
+});
+
+watchParent();
+
+/**
+ * "disconnect" cannot fire while a task keeps this thread busy, so a small
+ * thread watches for the parent's death (this process gets reparented) and
+ * kills the process. It is unref'd: it never keeps the child alive.
+ */
+function watchParent(): void {
+  const parentPid = process.ppid;
+  const source = `const { workerData } = require("node:worker_threads");
+setInterval(() => { if (process.ppid !== workerData) process.kill(process.pid, "SIGKILL"); }, ${WATCH_INTERVAL_MS});`;
+  try {
+    new Worker(source, { eval: true, workerData: parentPid, stdout: false, stderr: false }).unref();
+  } catch {
+    // Without threads, a busy child notices its parent's death when its task returns.
+  }
+}

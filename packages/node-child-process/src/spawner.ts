@@ -1,0 +1,154 @@
+import { fork } from "node:child_process";
+import { availableParallelism } from "node:os";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import type { Spawner } from "@offloop/core";
+
+/** Node-only options of the process pool. */
+export interface NodeProcessOptions {
+  /**
+   * Runtime flags for the children. Default: the parent's, minus flags that
+   * would stop a child from starting or pause it (`-e`, `-p`, `--input-type`,
+   * `--test*`, `--inspect*`), so `node --import tsx` reaches the children.
+   */
+  execArgv?: string[];
+  /** Environment of the children. Default: the parent's `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** Working directory of the children. Default: the parent's. */
+  cwd?: string | URL;
+  /**
+   * How messages are encoded. `"advanced"` (default) is the structured clone
+   * algorithm, so Map, Set, Date, typed arrays, BigInt and Error cross as
+   * they do between threads; `"json"` turns them into plain JSON.
+   */
+  serialization?: "advanced" | "json";
+  /** The signal that stops a child; a child still alive 2 seconds later gets SIGKILL. Default "SIGTERM". */
+  killSignal?: NodeJS.Signals | number;
+  /** Heap limit of each child in MB (`--max-old-space-size`). A child over it fails its task with WorkerCrashedError and is replaced. */
+  maxOldGenerationSizeMb?: number;
+  /**
+   * Where the children's stdout and stderr go: `"inherit"` (default) shares
+   * the parent's; `"prefix"` pipes them and prefixes each line with the
+   * worker's name, e.g. `[offloop-2] `; `"ignore"` drops them. Children
+   * never read the parent's stdin (like Python's multiprocessing).
+   */
+  stdio?: "inherit" | "prefix" | "ignore";
+}
+
+/** Milliseconds a child has to exit after `killSignal` before it gets SIGKILL. */
+const KILL_GRACE_MS = 2000;
+
+const childEntry = fileURLToPath(new URL(import.meta.url.endsWith(".ts") ? "./child.ts" : "./child.js", import.meta.url));
+
+/** Flags that make no sense in a pool's child, with whether they take a value. */
+const unfitFlag = /^(-e|-p|--eval|--print|--input-type|--test(-[a-z-]+)?|--inspect(-brk|-port|-wait)?|--debug-port|--watch(-path)?|--max-old-space-size)(=|$)/;
+const flagsWithValue = /^(-e|-p|--eval|--print|--input-type|--test-[a-z-]+|--inspect-port|--debug-port|--watch-path|--max-old-space-size)$/;
+
+/** The parent's flags minus those that would stop a child from starting, pause it or run the parent's script. */
+export function inheritedExecArgv(parentArgv: readonly string[] = process.execArgv): string[] {
+  const kept: string[] = [];
+  for (let index = 0; index < parentArgv.length; index++) {
+    const flag = parentArgv[index]!;
+    if (!unfitFlag.test(flag)) {
+      kept.push(flag);
+      continue;
+    }
+    const next = parentArgv[index + 1];
+    if (flagsWithValue.test(flag) && next !== undefined && (!next.startsWith("-") || flag === "-e" || flag === "-p" || flag === "--eval" || flag === "--print")) index++;
+  }
+  return kept;
+}
+
+/** The name of a runtime on which `fork` cannot run a pool, or undefined where it can. */
+export function unsupportedRuntime(): string | undefined {
+  return undefined;
+}
+
+/**
+ * Starts workers as child processes with `child_process.fork`. Used by
+ * `ProcessPoolExecutor`; exported for tools that build their own executor
+ * on `WorkerPool`.
+ *
+ * @example
+ * ```ts
+ * const pool = new WorkerPool({ maxWorkers: 2 }, nodeProcessSpawner({ maxOldGenerationSizeMb: 256 }));
+ * ```
+ */
+export function nodeProcessSpawner(options: NodeProcessOptions = {}): Spawner {
+  const execArgv = [...(options.execArgv ?? inheritedExecArgv())];
+  if (options.maxOldGenerationSizeMb !== undefined) execArgv.push(`--max-old-space-size=${options.maxOldGenerationSizeMb}`);
+  const killSignal = options.killSignal ?? "SIGTERM";
+  const stdio = options.stdio ?? "inherit";
+  return {
+    capabilities: { transfer: false, sharedMemory: false, resourceLimits: true, permissions: false, crashIsolation: true, terminatesBusyLoop: true, unref: true },
+    defaultMaxWorkers: availableParallelism(),
+    spawn({ name }) {
+      const child = fork(childEntry, [], {
+        execArgv,
+        env: options.env,
+        cwd: options.cwd,
+        serialization: options.serialization ?? "advanced",
+        stdio: ["ignore", stdio === "prefix" ? "pipe" : stdio, stdio === "prefix" ? "pipe" : stdio, "ipc"],
+      });
+      if (stdio === "prefix") {
+        prefixLines(child.stdout!, process.stdout, `[${name}] `);
+        prefixLines(child.stderr!, process.stderr, `[${name}] `);
+      }
+      let exited = false;
+      let referenced = true;
+      const errorListeners: Array<(error: unknown) => void> = [];
+      const exitListeners: Array<(code: number | null, signal?: string | null) => void> = [];
+      const exitedPromise = new Promise<void>((resolve) => {
+        const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+          if (exited) return;
+          exited = true;
+          resolve();
+          if (signal === "SIGABRT") {
+            const limit = options.maxOldGenerationSizeMb === undefined ? "V8's default heap limit" : `maxOldGenerationSizeMb: ${options.maxOldGenerationSizeMb}`;
+            const error = new Error(`the child aborted, most likely out of memory (${limit}): V8 aborts a process that reaches its heap limit`);
+            for (const listener of errorListeners) listener(error);
+          }
+          for (const listener of exitListeners) listener(code, signal);
+        };
+        child.once("exit", onExit);
+        // A child that could not be started emits "error" and may never emit "exit".
+        child.on("error", (error) => {
+          for (const listener of errorListeners) listener(error);
+          if (child.pid === undefined) onExit(null, null);
+        });
+      });
+      const setReferenced = (value: boolean) => {
+        referenced = value;
+        const method = value ? "ref" : "unref";
+        child[method]();
+        (child.channel as { ref?(): void; unref?(): void } | null | undefined)?.[method]?.();
+        for (const stream of [child.stdout, child.stderr]) (stream as { ref?(): void; unref?(): void } | null)?.[method]?.();
+      };
+      return {
+        // Transfer lists cannot cross a process boundary: the engine's transfer list is ignored, so buffers are copied.
+        send: (message) => void child.send(message),
+        onMessage: (listener) => void child.on("message", listener as never),
+        onError: (listener) => void errorListeners.push(listener),
+        onExit: (listener) => void exitListeners.push(listener),
+        async terminate() {
+          if (exited) return;
+          // Stay referenced until the exit event, or `await shutdown()` could outlive the event loop.
+          if (!referenced) setReferenced(true);
+          child.kill(killSignal);
+          const escalate = setTimeout(() => {
+            if (!exited) child.kill("SIGKILL");
+          }, KILL_GRACE_MS);
+          await exitedPromise;
+          clearTimeout(escalate);
+        },
+        ref: () => setReferenced(true),
+        unref: () => setReferenced(false),
+      };
+    },
+  };
+}
+
+function prefixLines(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, prefix: string): void {
+  createInterface({ input, crlfDelay: Infinity }).on("line", (line) => output.write(prefix + line + "\n"));
+}
+
