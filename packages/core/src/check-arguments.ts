@@ -1,0 +1,131 @@
+// Internal helpers shared by the utilities: argument checks with messages
+// that say what was expected and what was given, timers that go through the
+// clock, and AbortSignal plumbing. Not re-exported from the package.
+import type { Clock, TimerHandle } from "./clock.js";
+
+/** How a value reads in an error message: `-1`, `"abc"`, `undefined`, `an object`. */
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  switch (typeof value) {
+    case "number":
+      return Object.is(value, -0) ? "-0" : String(value);
+    case "string":
+      return JSON.stringify(value);
+    case "bigint":
+      return `${value}n`;
+    case "undefined":
+    case "boolean":
+      return String(value);
+    case "function":
+      return "a function";
+    case "symbol":
+      return "a symbol";
+    default:
+      return Array.isArray(value) ? "an array" : "an object";
+  }
+}
+
+/** Throws when `value` is not a non-negative number or `Infinity` (a duration in ms). */
+export function checkMs(name: string, value: unknown): number {
+  if (typeof value !== "number") {
+    throw new TypeError(`Expected ${name} to be a non-negative number or Infinity, got ${describe(value)}`);
+  }
+  if (!(value >= 0)) {
+    throw new RangeError(`Expected ${name} to be a non-negative number or Infinity, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** Throws when `value` is given but is not an integer in `[min, Infinity)`, or Infinity when allowed. */
+export function checkInteger(name: string, value: unknown, min: number, allowInfinity: boolean): number {
+  const expected = `${min === 0 ? "a non-negative" : "a positive"} integer${allowInfinity ? " or Infinity" : ""}`;
+  if (typeof value !== "number") throw new TypeError(`Expected ${name} to be ${expected}, got ${describe(value)}`);
+  const ok = (Number.isInteger(value) || (allowInfinity && value === Infinity)) && value >= min;
+  if (!ok) throw new RangeError(`Expected ${name} to be ${expected}, got ${describe(value)}`);
+  return value;
+}
+
+/** Throws unless `value` is undefined or an object (an options bag). */
+export function checkOptions<T extends object>(value: T | undefined): Partial<T> {
+  if (value === undefined) return {};
+  if (typeof value !== "object" || value === null) {
+    throw new TypeError(`Expected options to be an object, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** Throws unless `value` is undefined or an AbortSignal (checked structurally). */
+export function checkSignal(value: unknown): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  const signal = value as Partial<AbortSignal> | null;
+  if (typeof signal !== "object" || signal === null || typeof signal.aborted !== "boolean" || typeof signal.addEventListener !== "function") {
+    throw new TypeError(`Expected signal to be an AbortSignal, got ${describe(value)}`);
+  }
+  return value as AbortSignal;
+}
+
+/** Throws unless `value` is undefined or a Clock. */
+export function checkClock(value: unknown, fallback: Clock): Clock {
+  if (value === undefined) return fallback;
+  const clock = value as Partial<Clock> | null;
+  if (typeof clock !== "object" || clock === null || typeof clock.now !== "function" || typeof clock.setTimeout !== "function" || typeof clock.clearTimeout !== "function") {
+    throw new TypeError(`Expected clock to be a Clock (now, setTimeout, clearTimeout), got ${describe(value)}`);
+  }
+  return value as Clock;
+}
+
+/** Throws unless `value` is a function. */
+export function checkFunction(name: string, value: unknown): void {
+  if (typeof value !== "function") throw new TypeError(`Expected ${name} to be a function, got ${describe(value)}`);
+}
+
+/** Throws unless `value` is iterable; returns its items as an array. */
+export function toArray(name: string, value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  if (typeof value === "string" || value == null || typeof (value as Iterable<unknown>)[Symbol.iterator] !== "function") {
+    throw new TypeError(`Expected ${name} to be an array or an iterable, got ${describe(value)}`);
+  }
+  return [...(value as Iterable<unknown>)];
+}
+
+/** An awaitable that can be told to stop, such as the executor's `Future`. */
+export interface Cancellable {
+  cancel(reason?: unknown): boolean;
+}
+
+/** True for a thenable with a `cancel` method. */
+export function isCancellable(value: unknown): value is PromiseLike<unknown> & Cancellable {
+  return isThenable(value) && typeof (value as Partial<Cancellable>).cancel === "function";
+}
+
+/** True for anything with a `then` method. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as PromiseLike<unknown>).then === "function";
+}
+
+/** Runs `listener` once when `signal` aborts; returns a function that removes it. */
+export function onAbort(signal: AbortSignal | undefined, listener: () => void): () => void {
+  if (!signal) return () => {};
+  signal.addEventListener("abort", listener, { once: true });
+  return () => signal.removeEventListener("abort", listener);
+}
+
+/** Hosts clamp longer timeouts (and fire them at once), so long waits are chained. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Calls `callback` after `ms` on `clock`; `Infinity` never fires. Returns a
+ * function that clears the timer.
+ */
+export function startTimer(clock: Clock, ms: number, callback: () => void, options?: { unref?: boolean }): () => void {
+  if (ms === Infinity) return () => {};
+  let handle: TimerHandle;
+  let remaining = ms;
+  const schedule = () => {
+    const step = Math.min(remaining, MAX_TIMER_MS);
+    remaining -= step;
+    handle = clock.setTimeout(remaining > 0 ? schedule : callback, step, options);
+  };
+  schedule();
+  return () => clock.clearTimeout(handle);
+}
