@@ -17,7 +17,7 @@ function spawnInline(): WorkerHandle {
   const exitListeners: Array<(code: number | null) => void> = [];
   let alive = true;
   const deliver = (listener: (message: Message) => void, message: Message, transfer?: Transferable[]) => {
-    const copy = structuredClone(message, transfer ? { transfer } : undefined);
+    const copy = structuredClone(message, transfer ? { transfer: transfer as never[] } : undefined);
     queueMicrotask(() => {
       if (alive) listener(copy);
     });
