@@ -4,7 +4,8 @@
  * is gone. Users never import it.
  */
 import { Worker } from "node:worker_threads";
-import { serve, type Message } from "@offloop/core";
+import { serializeError, serve, type Message } from "@offloop/core";
+import { UNCAUGHT } from "./uncaught.js";
 
 /** How often the watchdog thread checks that the parent is alive. */
 const WATCH_INTERVAL_MS = 500;
@@ -14,6 +15,12 @@ if (!send) throw new Error("@offloop/node-child-process/child must run in a proc
 
 // The parent closed the channel, exited or was killed (even by SIGKILL): nobody is left to serve.
 process.on("disconnect", () => process.exit(0));
+
+// An uncaught error (or unhandled rejection) ends the child; the parent gets it first, as the crash's cause.
+process.on("uncaughtException", (error) => {
+  process.exitCode = 1;
+  send({ [UNCAUGHT]: serializeError(error) }, undefined, {}, () => process.exit(1));
+});
 
 serve({
   // Transfer lists cannot cross a process boundary: buffers are copied.

@@ -2,7 +2,8 @@ import { fork } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import type { Spawner } from "@offloop/core";
+import { deserializeError, type Message, type SerializedError, type Spawner } from "@offloop/core";
+import { UNCAUGHT } from "./uncaught.js";
 
 /** Node-only options of the process pool. */
 export interface NodeProcessOptions {
@@ -127,7 +128,11 @@ export function nodeProcessSpawner(options: NodeProcessOptions = {}): Spawner {
       return {
         // Transfer lists cannot cross a process boundary: the engine's transfer list is ignored, so buffers are copied.
         send: (message) => void child.send(message),
-        onMessage: (listener) => void child.on("message", listener as never),
+        onMessage: (listener) =>
+          void child.on("message", (message: Message | { [UNCAUGHT]: SerializedError }) => {
+            if (Array.isArray(message)) listener(message);
+            else for (const onError of errorListeners) onError(deserializeError(message[UNCAUGHT]));
+          }),
         onError: (listener) => void errorListeners.push(listener),
         onExit: (listener) => void exitListeners.push(listener),
         async terminate() {
