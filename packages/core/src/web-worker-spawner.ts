@@ -16,7 +16,20 @@ export interface WebWorkerLike {
 /** What a worker entry calls on its global scope (`self`). */
 export interface WebWorkerScope {
   postMessage(message: unknown, transfer?: Transferable[]): void;
-  addEventListener(type: "message", listener: (event: { data: unknown }) => void): void;
+  addEventListener(type: "message" | "unload", listener: (event: { data: unknown }) => void): void;
+}
+
+/**
+ * What the worker posts from its `unload` event when it exits by itself
+ * (`process.exit()` in a task): Deno tells the parent nothing then. It is not
+ * an array, so it can never be taken for a protocol message.
+ */
+interface ExitNotice {
+  offloopExit: number | null;
+}
+
+function isExitNotice(data: unknown): data is ExitNotice {
+  return typeof data === "object" && data !== null && !Array.isArray(data) && "offloopExit" in data;
 }
 
 /** How to start web Workers for a pool: the parts that differ between hosts. */
@@ -111,7 +124,15 @@ function webWorkerHandle(worker: WebWorkerLike, exitEvent: string | undefined): 
   if (exitEvent !== undefined) worker.addEventListener(exitEvent, (event: { code?: number }) => exit(typeof event?.code === "number" ? event.code : ABNORMAL_EXIT));
   return {
     send: (message: Message, transfer?: Transferable[]) => (transfer ? worker.postMessage(message, transfer) : worker.postMessage(message)),
-    onMessage: (listener) => worker.addEventListener("message", (event: { data: Message }) => listener(event.data)),
+    onMessage: (listener) =>
+      worker.addEventListener("message", (event: { data: Message | ExitNotice }) => {
+        const data = event.data;
+        if (!isExitNotice(data)) listener(data);
+        else if (!exited) {
+          kill();
+          exit(data.offloopExit ?? ABNORMAL_EXIT);
+        }
+      }),
     onError: (listener) => void errorListeners.push(listener),
     onExit: (listener) => void exitListeners.push(listener),
     async terminate() {
@@ -138,18 +159,35 @@ function errorFromEvent(event: ErrorEventLike): unknown {
   return new Error(`Uncaught error in worker: ${event.message ?? "unknown error"}${where}`);
 }
 
+/** Options of `serveWebWorker`. */
+export interface ServeWebWorkerOptions {
+  /** The worker's global scope. Default `globalThis`. */
+  scope?: WebWorkerScope;
+  /** Reads the exit code when the worker exits by itself (Deno: `() => Deno.exitCode`). Default: `process.exitCode` if the host has `process`. */
+  exitCode?: () => number | undefined;
+}
+
 /**
  * The worker side of `webWorkerSpawner`: a web Worker entry module calls it
- * once, with its global scope, to serve tasks for the pool.
+ * once to serve tasks for the pool. When a task exits the worker (e.g.
+ * `process.exit()`), it tells the pool from the `unload` event, since some
+ * hosts (Deno) fire nothing in the parent then.
  *
  * @example
  * ```ts
  * // worker.ts of an adapter
  * import { serveWebWorker } from "@offloop/core";
- * serveWebWorker(self);
+ * serveWebWorker();
  * ```
  */
-export function serveWebWorker(scope: WebWorkerScope = globalThis as unknown as WebWorkerScope): void {
+export function serveWebWorker(options: ServeWebWorkerOptions = {}): void {
+  const scope = options.scope ?? (globalThis as unknown as WebWorkerScope);
+  const exitCode = options.exitCode ?? (() => (globalThis as { process?: { exitCode?: number } }).process?.exitCode);
+  scope.addEventListener("unload", () => {
+    const code = exitCode();
+    const notice: ExitNotice = { offloopExit: typeof code === "number" ? code : null };
+    scope.postMessage(notice);
+  });
   serve({
     postMessage: (message, transfer) => (transfer ? scope.postMessage(message, transfer) : scope.postMessage(message)),
     onMessage: (listener) => scope.addEventListener("message", (event) => listener(event.data as Message)),
