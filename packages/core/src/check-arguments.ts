@@ -1,37 +1,30 @@
 // Internal helpers shared by the utilities: argument checks with messages
 // that say what was expected and what was given, timers that go through the
-// clock, and AbortSignal plumbing. Not re-exported from the package.
+// clock, and AbortSignal plumbing. Only describeValue, integerOption and
+// durationOption are exported from the package (adapters validate with them).
 import type { Clock, TimerHandle } from "./clock.js";
 
-/** How a value reads in an error message: `-1`, `"abc"`, `undefined`, `an object`. */
-export function describe(value: unknown): string {
+/** A short description of a value for error messages: `-1`, `"abc"`, `a function`, `an object`. */
+export function describeValue(value: unknown): string {
   if (value === null) return "null";
   switch (typeof value) {
-    case "number":
-      return Object.is(value, -0) ? "-0" : String(value);
-    case "string":
-      return JSON.stringify(value);
-    case "bigint":
-      return `${value}n`;
-    case "undefined":
-    case "boolean":
-      return String(value);
-    case "function":
-      return "a function";
-    case "symbol":
-      return "a symbol";
-    default:
-      return Array.isArray(value) ? "an array" : "an object";
+    case "string": return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+    case "number": return Object.is(value, -0) ? "-0" : String(value);
+    case "boolean": case "undefined": return String(value);
+    case "bigint": return `${value}n`;
+    case "symbol": return value.toString();
+    case "function": return `a function${value.name ? ` (${value.name})` : ""}`;
+    default: return Array.isArray(value) ? "an array" : `an object${value.constructor && value.constructor !== Object ? ` (${value.constructor.name})` : ""}`;
   }
 }
 
 /** Throws when `value` is not a non-negative number or `Infinity` (a duration in ms). */
 export function checkMs(name: string, value: unknown): number {
   if (typeof value !== "number") {
-    throw new TypeError(`Expected ${name} to be a non-negative number or Infinity, got ${describe(value)}`);
+    throw new TypeError(`Expected ${name} to be a non-negative number or Infinity, got ${describeValue(value)}`);
   }
   if (!(value >= 0)) {
-    throw new RangeError(`Expected ${name} to be a non-negative number or Infinity, got ${describe(value)}`);
+    throw new RangeError(`Expected ${name} to be a non-negative number or Infinity, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -39,17 +32,27 @@ export function checkMs(name: string, value: unknown): number {
 /** Throws when `value` is given but is not an integer in `[min, Infinity)`, or Infinity when allowed. */
 export function checkInteger(name: string, value: unknown, min: number, allowInfinity: boolean): number {
   const expected = `${min === 0 ? "a non-negative" : "a positive"} integer${allowInfinity ? " or Infinity" : ""}`;
-  if (typeof value !== "number") throw new TypeError(`Expected ${name} to be ${expected}, got ${describe(value)}`);
+  if (typeof value !== "number") throw new TypeError(`Expected ${name} to be ${expected}, got ${describeValue(value)}`);
   const ok = (Number.isInteger(value) || (allowInfinity && value === Infinity)) && value >= min;
-  if (!ok) throw new RangeError(`Expected ${name} to be ${expected}, got ${describe(value)}`);
+  if (!ok) throw new RangeError(`Expected ${name} to be ${expected}, got ${describeValue(value)}`);
   return value;
+}
+
+/** An optional integer option: `fallback` when undefined, else checked like `checkInteger` (Infinity allowed). */
+export function integerOption(name: string, value: unknown, fallback: number, min: number): number {
+  return value === undefined ? fallback : checkInteger(name, value, min, true);
+}
+
+/** An optional duration in milliseconds: `fallback` when undefined, else a non-negative number or Infinity. */
+export function durationOption(name: string, value: unknown, fallback: number): number {
+  return value === undefined ? fallback : checkMs(name, value);
 }
 
 /** Throws unless `value` is undefined or an object (an options bag). */
 export function checkOptions<T extends object>(value: T | undefined): Partial<T> {
   if (value === undefined) return {};
   if (typeof value !== "object" || value === null) {
-    throw new TypeError(`Expected options to be an object, got ${describe(value)}`);
+    throw new TypeError(`Expected options to be an object, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -59,7 +62,7 @@ export function checkSignal(value: unknown): AbortSignal | undefined {
   if (value === undefined) return undefined;
   const signal = value as Partial<AbortSignal> | null;
   if (typeof signal !== "object" || signal === null || typeof signal.aborted !== "boolean" || typeof signal.addEventListener !== "function") {
-    throw new TypeError(`Expected signal to be an AbortSignal, got ${describe(value)}`);
+    throw new TypeError(`Expected signal to be an AbortSignal, got ${describeValue(value)}`);
   }
   return value as AbortSignal;
 }
@@ -69,21 +72,21 @@ export function checkClock(value: unknown, fallback: Clock): Clock {
   if (value === undefined) return fallback;
   const clock = value as Partial<Clock> | null;
   if (typeof clock !== "object" || clock === null || typeof clock.now !== "function" || typeof clock.setTimeout !== "function" || typeof clock.clearTimeout !== "function") {
-    throw new TypeError(`Expected clock to be a Clock (now, setTimeout, clearTimeout), got ${describe(value)}`);
+    throw new TypeError(`Expected clock to be a Clock (now, setTimeout, clearTimeout), got ${describeValue(value)}`);
   }
   return value as Clock;
 }
 
 /** Throws unless `value` is a function. */
 export function checkFunction(name: string, value: unknown): void {
-  if (typeof value !== "function") throw new TypeError(`Expected ${name} to be a function, got ${describe(value)}`);
+  if (typeof value !== "function") throw new TypeError(`Expected ${name} to be a function, got ${describeValue(value)}`);
 }
 
 /** Throws unless `value` is iterable; returns its items as an array. */
 export function toArray(name: string, value: unknown): unknown[] {
   if (Array.isArray(value)) return value;
   if (typeof value === "string" || value == null || typeof (value as Iterable<unknown>)[Symbol.iterator] !== "function") {
-    throw new TypeError(`Expected ${name} to be an array or an iterable, got ${describe(value)}`);
+    throw new TypeError(`Expected ${name} to be an array or an iterable, got ${describeValue(value)}`);
   }
   return [...(value as Iterable<unknown>)];
 }

@@ -1,9 +1,14 @@
-import { describeValue } from "./serialize-error.js";
+import { describeValue } from "./check-arguments.js";
 
 /**
  * Finds what in `value` cannot be structured-cloned and describes it by path,
  * e.g. `args[1].onDone is a function`. Returns undefined when all of it clones.
  * Only called after a send failed, so it may be slow.
+ *
+ * @example
+ * ```ts
+ * findUncloneable([{ onDone() {} }], "args"); // "args[0].onDone is a function (onDone)"
+ * ```
  */
 export function findUncloneable(value: unknown, path: string, seen = new Set<unknown>()): string | undefined {
   if (typeof value === "function" || typeof value === "symbol") return `${path} is ${describeValue(value)}`;

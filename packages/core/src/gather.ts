@@ -1,4 +1,4 @@
-import { checkOptions, checkSignal, describe, isCancellable, onAbort, toArray } from "./check-arguments.js";
+import { checkOptions, checkSignal, describeValue, isCancellable, onAbort, toArray } from "./check-arguments.js";
 
 /** Options of {@link gather}. */
 export interface GatherOptions {
@@ -45,7 +45,7 @@ export function gather(awaitables: Iterable<unknown>, options?: GatherOptions): 
   const items = toArray("awaitables", awaitables);
   const { returnExceptions = false, signal: rawSignal } = checkOptions(options);
   if (typeof returnExceptions !== "boolean") {
-    throw new TypeError(`Expected returnExceptions to be a boolean, got ${describe(returnExceptions)}`);
+    throw new TypeError(`Expected returnExceptions to be a boolean, got ${describeValue(returnExceptions)}`);
   }
   const signal = checkSignal(rawSignal);
   const settled = items.map(() => false);

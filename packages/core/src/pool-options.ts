@@ -1,4 +1,4 @@
-import { describeValue } from "./serialize-error.js";
+import { describeValue, durationOption, integerOption } from "./check-arguments.js";
 import type { Clock } from "./clock.js";
 import type { TaskLike } from "./tasks.js";
 
@@ -91,26 +91,4 @@ export function resolvePoolOptions(options: PoolOptions | undefined, defaultMaxW
     captureCallSite: options.captureCallSite ?? true,
     clock: options.clock,
   };
-}
-
-/** An integer at least `min` (or Infinity), else a TypeError/RangeError naming it. */
-export function integerOption(name: string, value: unknown, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || Number.isNaN(value)) {
-    throw new TypeError(`Expected ${name} to be ${min === 0 ? "a non-negative" : "a positive"} integer, got ${describeValue(value)}`);
-  }
-  if ((!Number.isInteger(value) && value !== Infinity) || value < min) {
-    throw new RangeError(`Expected ${name} to be ${min === 0 ? "a non-negative" : "a positive"} integer, got ${describeValue(value)}`);
-  }
-  return value;
-}
-
-/** A duration in milliseconds: a non-negative number or Infinity. */
-export function durationOption(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || Number.isNaN(value)) {
-    throw new TypeError(`Expected ${name} to be a non-negative number of milliseconds, got ${describeValue(value)}`);
-  }
-  if (value < 0) throw new RangeError(`Expected ${name} to be a non-negative number of milliseconds, got ${describeValue(value)}`);
-  return value;
 }

@@ -1,5 +1,6 @@
 import * as offloopErrors from "./errors.js";
 import type { SerializedError } from "./protocol.js";
+import { describeValue } from "./check-arguments.js";
 
 const registeredClasses = new Map<string, new (...args: never[]) => Error>(
   Object.values(offloopErrors).map((errorClass) => [errorClass.name, errorClass]),
@@ -85,15 +86,3 @@ function cloneOrDescribe(value: unknown): unknown {
   }
 }
 
-/** A short description of a value for error messages: `-1`, `"abc"`, `a function`, `an object`. */
-export function describeValue(value: unknown): string {
-  if (value === null) return "null";
-  switch (typeof value) {
-    case "string": return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
-    case "number": case "boolean": case "undefined": return String(value);
-    case "bigint": return `${value}n`;
-    case "symbol": return value.toString();
-    case "function": return `a function${value.name ? ` (${value.name})` : ""}`;
-    default: return Array.isArray(value) ? "an array" : `an object${value.constructor && value.constructor !== Object ? ` (${value.constructor.name})` : ""}`;
-  }
-}

@@ -1,5 +1,5 @@
 import { CancelledError } from "./errors.js";
-import { checkOptions, checkSignal, describe, isCancellable, isThenable, onAbort } from "./check-arguments.js";
+import { checkOptions, checkSignal, describeValue, isCancellable, isThenable, onAbort } from "./check-arguments.js";
 
 /** Options of {@link TaskGroup}. */
 export interface TaskGroupOptions {
@@ -63,7 +63,7 @@ export class TaskGroup implements AsyncDisposable {
    */
   spawn<T>(task: TaskGroupTask<T>): Promise<Awaited<T>> {
     if (typeof task !== "function" && !isThenable(task)) {
-      throw new TypeError(`Expected task to be a function or a promise-like (such as a Future), got ${describe(task)}`);
+      throw new TypeError(`Expected task to be a function or a promise-like (such as a Future), got ${describeValue(task)}`);
     }
     if (this.#finished) throw new Error("Cannot spawn a task on a TaskGroup that has finished waiting: create a new TaskGroup");
     const signal = this.#controller.signal;

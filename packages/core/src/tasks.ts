@@ -1,5 +1,5 @@
 import { TaskDefinitionError } from "./errors.js";
-import { describeValue } from "./serialize-error.js";
+import { describeValue } from "./check-arguments.js";
 
 declare const argsType: unique symbol;
 const descriptorKey = Symbol.for("offloop.taskDescriptor");

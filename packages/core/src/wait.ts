@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from "./clock.js";
-import { checkClock, checkMs, checkOptions, checkSignal, describe, isThenable, onAbort, startTimer, toArray } from "./check-arguments.js";
+import { checkClock, checkMs, checkOptions, checkSignal, describeValue, isThenable, onAbort, startTimer, toArray } from "./check-arguments.js";
 
 /** When {@link wait} returns, as in Python's `asyncio.wait`. */
 export type ReturnWhen = "FIRST_COMPLETED" | "FIRST_EXCEPTION" | "ALL_COMPLETED";
@@ -42,11 +42,11 @@ const returnWhenValues: readonly ReturnWhen[] = ["FIRST_COMPLETED", "FIRST_EXCEP
 export function wait<F extends PromiseLike<unknown>>(futures: Iterable<F>, options?: WaitOptions): Promise<WaitResult<F>> {
   const items = toArray("futures", futures) as F[];
   items.forEach((item, index) => {
-    if (!isThenable(item)) throw new TypeError(`Expected futures[${index}] to be a promise or a thenable, got ${describe(item)}`);
+    if (!isThenable(item)) throw new TypeError(`Expected futures[${index}] to be a promise or a thenable, got ${describeValue(item)}`);
   });
   const { returnWhen = "ALL_COMPLETED", timeout = Infinity, signal: rawSignal, clock: rawClock } = checkOptions(options);
   if (!returnWhenValues.includes(returnWhen)) {
-    throw new TypeError(`Expected returnWhen to be "FIRST_COMPLETED", "FIRST_EXCEPTION" or "ALL_COMPLETED", got ${describe(returnWhen)}`);
+    throw new TypeError(`Expected returnWhen to be "FIRST_COMPLETED", "FIRST_EXCEPTION" or "ALL_COMPLETED", got ${describeValue(returnWhen)}`);
   }
   checkMs("timeout", timeout);
   const signal = checkSignal(rawSignal);

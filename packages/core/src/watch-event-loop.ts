@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from "./clock.js";
-import { checkClock, checkFunction, checkMs, checkOptions, describe, startTimer } from "./check-arguments.js";
+import { checkClock, checkFunction, checkMs, checkOptions, describeValue, startTimer } from "./check-arguments.js";
 
 /** What {@link watchEventLoop} reports about one block. */
 export interface EventLoopBlock {
@@ -35,12 +35,12 @@ export interface WatchEventLoopOptions {
  */
 export function watchEventLoop(options: WatchEventLoopOptions): () => void {
   if (typeof options !== "object" || options === null) {
-    throw new TypeError(`Expected options to be an object with an onBlock function, got ${describe(options)}`);
+    throw new TypeError(`Expected options to be an object with an onBlock function, got ${describeValue(options)}`);
   }
   const { threshold = 100, onBlock, clock: rawClock } = checkOptions(options);
   checkMs("threshold", threshold);
   if (threshold === 0 || threshold === Infinity) {
-    throw new RangeError(`Expected threshold to be a positive finite number, got ${describe(threshold)}`);
+    throw new RangeError(`Expected threshold to be a positive finite number, got ${describeValue(threshold)}`);
   }
   checkFunction("onBlock", onBlock);
   const clock = checkClock(rawClock, systemClock);

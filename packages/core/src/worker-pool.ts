@@ -6,9 +6,11 @@ import type { Executor, ExecutorStats, MapOptions, RunOptions, ShutdownOptions }
 import { findUncloneable } from "./find-uncloneable.js";
 import { Future, rejectedFuture } from "./future.js";
 import { mapWithExecutor } from "./map.js";
-import { resolvePoolOptions, durationOption, type PoolOptions, type ResolvedPoolOptions } from "./pool-options.js";
+import { resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from "./pool-options.js";
+import { durationOption } from "./check-arguments.js";
 import { PROTOCOL_VERSION, RECORD_FIELDS, type Message, type SerializedError, type WorkerOp } from "./protocol.js";
-import { deserializeError, describeValue, serializeError } from "./serialize-error.js";
+import { deserializeError, serializeError } from "./serialize-error.js";
+import { describeValue } from "./check-arguments.js";
 import type { Spawner, SpawnerCapabilities, WorkerHandle } from "./spawner.js";
 import { describeTask, type TaskDescriptor, type TaskLike } from "./tasks.js";
 
@@ -637,7 +639,16 @@ export class WorkerPool implements Executor {
   }
 }
 
-function validateRunOptions(options: RunOptions): void {
+/**
+ * Checks the options of `run` where the user called it: a TypeError or
+ * RangeError naming the option, for executors that are not a `WorkerPool`.
+ *
+ * @example
+ * ```ts
+ * validateRunOptions({ timeout: -5 }); // RangeError: Expected timeout to be a non-negative number of milliseconds, got -5
+ * ```
+ */
+export function validateRunOptions(options: RunOptions): void {
   if (typeof options !== "object" || options === null) throw new TypeError(`Expected options to be an object, got ${describeValue(options)}`);
   if (options.timeout !== undefined) durationOption("timeout", options.timeout, 0);
   if (options.signal !== undefined && (typeof options.signal !== "object" || typeof options.signal?.addEventListener !== "function")) {
