@@ -1,0 +1,7 @@
+/**
+ * The worker entry of @offloop/deno-worker: it serves tasks for the pool
+ * through the worker's global scope. Users never import it.
+ */
+import { serveWebWorker } from "@offloop/core";
+
+serveWebWorker({ exitCode: () => (globalThis as { Deno?: { exitCode: number } }).Deno?.exitCode });
