@@ -86,3 +86,14 @@ function cloneOrDescribe(value: unknown): unknown {
   }
 }
 
+
+/** This module's own location: offloop's frames are dropped from task error stacks. */
+const ownLocations = [import.meta.url, decodeURIComponent(new URL(import.meta.url).pathname)];
+
+/** Removes the stack lines that point into offloop itself, so a task error shows the user's frames. */
+export function withoutOwnFrames(stack: string): string {
+  return stack
+    .split("\n")
+    .filter((line) => !ownLocations.some((location) => line.includes(location)))
+    .join("\n");
+}

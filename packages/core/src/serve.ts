@@ -2,7 +2,7 @@ import type { Transferable } from "./protocol.js";
 import { TaskArgumentError, UnknownTaskError, CancelledError } from "./errors.js";
 import { findUncloneable } from "./find-uncloneable.js";
 import { PROTOCOL_VERSION, RECORD_FIELDS, type Message, type PoolOp, type SerializedError } from "./protocol.js";
-import { deserializeError, isSerializedError, serializeError } from "./serialize-error.js";
+import { deserializeError, isSerializedError, serializeError, withoutOwnFrames } from "./serialize-error.js";
 import { setActiveTask, type ActiveTask, type TaskContext } from "./task-context.js";
 import { registeredTasks } from "./tasks.js";
 import { unwrapTransfer } from "./with-transfer.js";
@@ -308,6 +308,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 
 function serializeTaskError(error: unknown, task: LoadedTask): SerializedError {
   const serialized = serializeError(error);
+  if (serialized.stack) serialized.stack = withoutOwnFrames(serialized.stack);
   if (task.fromSource && serialized.name === "ReferenceError") {
     serialized.message += ". Functions passed to submit() run in a worker without their surrounding scope: use only their arguments and globals, or define the task in a module with defineTasks().";
     if (serialized.stack) serialized.stack = serialized.stack.replace(/^[^\n]*/, `ReferenceError: ${serialized.message}`);

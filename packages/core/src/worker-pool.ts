@@ -7,10 +7,9 @@ import { findUncloneable } from "./find-uncloneable.js";
 import { Future, rejectedFuture } from "./future.js";
 import { mapWithExecutor } from "./map.js";
 import { resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from "./pool-options.js";
-import { durationOption } from "./check-arguments.js";
 import { PROTOCOL_VERSION, RECORD_FIELDS, type Message, type SerializedError, type WorkerOp } from "./protocol.js";
-import { deserializeError, serializeError } from "./serialize-error.js";
-import { describeValue } from "./check-arguments.js";
+import { deserializeError, serializeError, withoutOwnFrames } from "./serialize-error.js";
+import { describeValue, durationOption } from "./check-arguments.js";
 import type { Spawner, SpawnerCapabilities, WorkerHandle } from "./spawner.js";
 import { describeTask, type TaskDescriptor, type TaskLike } from "./tasks.js";
 
@@ -424,7 +423,7 @@ export class WorkerPool implements Executor {
   #taskError(serialized: SerializedError, task: PoolTask): Error {
     const error = deserializeError(serialized);
     if (task.callSite?.stack) {
-      const frames = task.callSite.stack.split("\n").slice(1).join("\n");
+      const frames = withoutOwnFrames(task.callSite.stack.split("\n").slice(1).join("\n"));
       Object.defineProperty(error, "stack", { value: `${error.stack}\n    --- submitted ---\n${frames}`, writable: true, configurable: true });
     }
     return error;
