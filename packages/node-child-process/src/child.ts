@@ -5,6 +5,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { serializeError, serve, type Message } from "@offloop/core";
+import { sendableCheck } from "./check-sendable.js";
 import { UNCAUGHT } from "./uncaught.js";
 
 /** How often the watchdog thread checks that the parent is alive. */
@@ -12,6 +13,9 @@ const WATCH_INTERVAL_MS = 500;
 
 const send = process.send?.bind(process);
 if (!send) throw new Error("@offloop/node-child-process/child must run in a process started by child_process.fork with an IPC channel");
+
+/** The parent passes its `serialization` option as the one argument. */
+const check = sendableCheck(process.argv[2] === "json" ? "json" : "advanced");
 
 // The parent closed the channel, exited or was killed (even by SIGKILL): nobody is left to serve.
 process.on("disconnect", () => process.exit(0));
@@ -24,7 +28,10 @@ process.on("uncaughtException", (error) => {
 
 serve({
   // Transfer lists cannot cross a process boundary: buffers are copied.
-  postMessage: (message) => void send(message),
+  postMessage(message) {
+    check?.(message);
+    send(message);
+  },
   onMessage: (listener) => void process.on("message", (message) => listener(message as Message)),
 });
 

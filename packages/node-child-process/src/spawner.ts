@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { deserializeError, type Message, type SerializedError, type Spawner } from "@offloop/core";
+import { sendableCheck } from "./check-sendable.js";
 import { UNCAUGHT } from "./uncaught.js";
 
 /** Node-only options of the process pool. */
@@ -80,15 +81,17 @@ export function nodeProcessSpawner(options: NodeProcessOptions = {}): Spawner {
   if (options.maxOldGenerationSizeMb !== undefined) execArgv.push(`--max-old-space-size=${options.maxOldGenerationSizeMb}`);
   const killSignal = options.killSignal ?? "SIGTERM";
   const stdio = options.stdio ?? "inherit";
+  const serialization = options.serialization ?? "advanced";
+  const check = sendableCheck(serialization);
   return {
     capabilities: { transfer: false, sharedMemory: false, resourceLimits: true, permissions: false, crashIsolation: true, terminatesBusyLoop: true, unref: true },
     defaultMaxWorkers: availableParallelism(),
     spawn({ name }) {
-      const child = fork(childEntry, [], {
+      const child = fork(childEntry, [serialization], {
         execArgv,
         env: options.env,
         cwd: options.cwd,
-        serialization: options.serialization ?? "advanced",
+        serialization,
         stdio: ["ignore", stdio === "prefix" ? "pipe" : stdio, stdio === "prefix" ? "pipe" : stdio, "ipc"],
       });
       if (stdio === "prefix") {
@@ -127,7 +130,10 @@ export function nodeProcessSpawner(options: NodeProcessOptions = {}): Spawner {
       };
       return {
         // Transfer lists cannot cross a process boundary: the engine's transfer list is ignored, so buffers are copied.
-        send: (message) => void child.send(message),
+        send(message) {
+          check?.(message);
+          child.send(message);
+        },
         onMessage: (listener) =>
           void child.on("message", (message: Message | { [UNCAUGHT]: SerializedError }) => {
             if (Array.isArray(message)) listener(message);
