@@ -1,0 +1,12 @@
+// offloop on Deno: the core toolbox, the Deno Worker executor, and runInExecutor.
+import { ThreadPoolExecutor } from "@offloop/deno-worker";
+import { defaultExecutorApi } from "./default-executor.js";
+
+export * from "@offloop/core";
+export { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from "@offloop/deno-worker";
+export type { DefaultExecutorApi } from "./default-executor.js";
+
+/** The name of the runtime this entry serves. */
+export const runtime = "deno" as const;
+
+export const { runInExecutor, toThread, getDefaultExecutor, setDefaultExecutor }: DefaultExecutorApi = defaultExecutorApi(() => new ThreadPoolExecutor({ name: "offloop-default" }));
