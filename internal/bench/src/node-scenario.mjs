@@ -1,0 +1,154 @@
+// Runs one scenario for one Node row in this (fresh) process and prints one JSON line.
+// Usage: node node-scenario.mjs <row> <scenario> '<params json>'
+import { Worker } from "node:worker_threads";
+import { performance } from "node:perf_hooks";
+import { nodeRows } from "./node-rows.mjs";
+import { burn } from "./work.mjs";
+
+const [rowId, scenario, paramsJson] = process.argv.slice(2);
+const params = JSON.parse(paramsJson ?? "{}");
+const workers = params.workers;
+const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+
+const scenarios = {
+  async latency(row) {
+    for (let i = 0; i < params.warmup; i++) await row.call(i);
+    const start = performance.now();
+    for (let i = 0; i < params.n; i++) await row.call(i);
+    return { value: ((performance.now() - start) * 1000) / params.n, unit: "us/call" };
+  },
+  async throughput(row) {
+    await Promise.all(Array.from({ length: params.warmup }, (_, i) => row.call(i)));
+    const start = performance.now();
+    const futures = new Array(params.n);
+    for (let i = 0; i < params.n; i++) futures[i] = row.call(i);
+    await Promise.all(futures);
+    const seconds = (performance.now() - start) / 1000;
+    return { value: params.n / seconds, unit: "tasks/s", peakRssMb: peakRssMb() };
+  },
+  async cpu(row) {
+    await Promise.all(Array.from({ length: workers }, () => row.burn(1000)));
+    const start = performance.now();
+    await Promise.all(Array.from({ length: params.tasks }, () => row.burn(params.iterations)));
+    return { value: performance.now() - start, unit: "ms" };
+  },
+  async transfer(row) {
+    const bytes = params.bytes;
+    const once = async (move) => {
+      const buffer = new ArrayBuffer(bytes);
+      const back = await row.echo(buffer, move);
+      if ((back.byteLength ?? back.length) !== bytes) throw new Error(`echo returned ${back.byteLength ?? back.length} bytes, expected ${bytes}`);
+    };
+    const result = {};
+    for (const [key, move] of [["moved", true], ["copied", false]]) {
+      for (let i = 0; i < params.warmup; i++) await once(move);
+      const start = performance.now();
+      for (let i = 0; i < params.n; i++) await once(move);
+      result[key] = (performance.now() - start) / params.n;
+    }
+    return { value: result.moved, copied: result.copied, unit: "ms/task" };
+  },
+  async map(row) {
+    const n = params.n;
+    const samples = [];
+    const sampleEvery = Math.max(1, Math.floor(n / 10));
+    let count = 0;
+    let sum = 0;
+    const start = performance.now();
+    const seen = (value) => {
+      sum += value;
+      if (++count % sampleEvery === 0) samples.push(process.memoryUsage.rss() / 1048576);
+    };
+    if (row.map) {
+      for await (const value of row.map(n, params.chunkSize)) seen(value);
+    } else {
+      // The best peer equivalent: chunks of `chunkSize` items, a bounded window of chunks in flight, consumed in order.
+      const window = params.window;
+      const inFlight = [];
+      let next = 0;
+      const submit = () => {
+        const size = Math.min(params.chunkSize, n - next);
+        const items = new Array(size);
+        for (let i = 0; i < size; i++) items[i] = next + i;
+        next += size;
+        inFlight.push(row.chunk(items));
+      };
+      while (next < n && inFlight.length < window) submit();
+      while (inFlight.length > 0) {
+        const results = await inFlight.shift();
+        if (next < n) submit();
+        for (const value of results) seen(value);
+      }
+    }
+    const seconds = (performance.now() - start) / 1000;
+    if (count !== n || sum !== (n * (n + 1)) / 2) throw new Error(`map returned ${count} items (sum ${sum}), expected ${n}`);
+    const warm = samples[Math.min(1, samples.length - 1)] ?? 0;
+    const last = samples.at(-1) ?? 0;
+    return { value: n / seconds, unit: "items/s", peakRssMb: peakRssMb(), rssGrowthMb: last - warm };
+  },
+};
+
+async function sabLatency(spin) {
+  const sab = new SharedArrayBuffer(8);
+  const flag = new Int32Array(sab);
+  const worker = new Worker(new URL("./workers/sab-worker.mjs", import.meta.url), { workerData: { sab, spin } });
+  await new Promise((resolve) => worker.once("online", resolve));
+  const roundTrip = () => {
+    Atomics.store(flag, 0, 1);
+    if (spin) while (Atomics.load(flag, 0) !== 2);
+    else {
+      Atomics.notify(flag, 0);
+      while (Atomics.load(flag, 0) !== 2) Atomics.wait(flag, 0, 1);
+    }
+    Atomics.store(flag, 0, 0);
+    if (!spin) Atomics.notify(flag, 0);
+  };
+  for (let i = 0; i < params.warmup; i++) roundTrip();
+  const start = performance.now();
+  for (let i = 0; i < params.n; i++) roundTrip();
+  const value = ((performance.now() - start) * 1000) / params.n;
+  Atomics.store(flag, 0, 3);
+  Atomics.notify(flag, 0);
+  await worker.terminate();
+  return { value, unit: "us/call" };
+}
+
+async function main() {
+  if (rowId === "main-thread") {
+    if (scenario !== "cpu") throw new Error("main-thread only runs the cpu scenario");
+    burn(1000);
+    const start = performance.now();
+    for (let i = 0; i < params.tasks; i++) burn(params.iterations);
+    return { value: performance.now() - start, unit: "ms" };
+  }
+  if (rowId === "sab-wait" || rowId === "sab-spin") {
+    if (scenario !== "latency") throw new Error("the SharedArrayBuffer rows only run the latency scenario");
+    return sabLatency(rowId === "sab-spin");
+  }
+  const spec = nodeRows[rowId];
+  if (!spec) throw new Error(`unknown row ${rowId}`);
+  if (scenario === "startup") {
+    const start = performance.now();
+    const row = await spec.create({ workers });
+    await row.call(1);
+    await row.close();
+    return { value: performance.now() - start, unit: "ms" };
+  }
+  const row = await spec.create({ workers });
+  try {
+    return await scenarios[scenario](row);
+  } finally {
+    await row.close();
+  }
+}
+
+main().then(
+  (result) => {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    process.exit(0);
+  },
+  (error) => {
+    process.stdout.write(`${JSON.stringify({ error: String(error?.stack ?? error).split("\n").slice(0, 3).join(" | ") })}\n`);
+    process.exit(1);
+  },
+);

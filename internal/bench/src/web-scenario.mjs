@@ -1,0 +1,90 @@
+// Runs one scenario for one Bun or Deno row (run by `bun` or `deno run -A`) and prints one JSON line.
+// Rows: raw-web-worker (the runtime's own Worker with an id->resolver map) and
+// offloop-adapter (@offloop/bun-worker or @offloop/deno-worker, when built).
+import { noop } from "./work.mjs";
+
+const runtime = typeof Bun !== "undefined" ? "bun" : typeof Deno !== "undefined" ? "deno" : "node";
+const [rowId, scenario, paramsJson] = (runtime === "deno" ? Deno.args : process.argv.slice(2));
+const params = JSON.parse(paramsJson ?? "{}");
+void noop;
+
+async function rawWebWorker({ workers }) {
+  const pool = [];
+  const pending = new Map();
+  let nextId = 0;
+  for (let i = 0; i < workers; i++) {
+    const worker = new Worker(new URL("./workers/web-raw-worker.mjs", import.meta.url).href, { type: "module" });
+    worker.onmessage = (event) => {
+      const resolve = pending.get(event.data[0]);
+      pending.delete(event.data[0]);
+      resolve(event.data[1]);
+    };
+    pool.push(worker);
+  }
+  let next = 0;
+  const request = (op, arg) => {
+    const id = nextId++;
+    return new Promise((resolve) => {
+      pending.set(id, resolve);
+      pool[next++ % pool.length].postMessage([id, op, arg, false]);
+    });
+  };
+  return { call: (x) => request(0, x), close: async () => pool.forEach((worker) => worker.terminate()) };
+}
+
+async function offloopAdapter({ workers }) {
+  const adapter = new URL(`../../../packages/${runtime}-worker/dist/index.js`, import.meta.url).href;
+  const { ThreadPoolExecutor } = await import(adapter);
+  const { default: tasks } = await import("./workers/offloop-tasks.mjs");
+  const executor = new ThreadPoolExecutor({ maxWorkers: workers });
+  return { call: (x) => executor.submit(tasks.noop, x), close: () => executor.shutdown() };
+}
+
+const rows = { "raw-web-worker": rawWebWorker, "offloop-adapter": offloopAdapter };
+
+async function main() {
+  const create = rows[rowId];
+  if (!create) throw new Error(`unknown row ${rowId}`);
+  const workers = params.workers;
+  if (scenario === "startup") {
+    const start = performance.now();
+    const row = await create({ workers });
+    await row.call(1);
+    await row.close();
+    return { value: performance.now() - start, unit: "ms" };
+  }
+  const row = await create({ workers });
+  try {
+    if (scenario === "latency") {
+      for (let i = 0; i < params.warmup; i++) await row.call(i);
+      const start = performance.now();
+      for (let i = 0; i < params.n; i++) await row.call(i);
+      return { value: ((performance.now() - start) * 1000) / params.n, unit: "us/call" };
+    }
+    if (scenario === "throughput") {
+      await Promise.all(Array.from({ length: params.warmup }, (_, i) => row.call(i)));
+      const start = performance.now();
+      const futures = new Array(params.n);
+      for (let i = 0; i < params.n; i++) futures[i] = row.call(i);
+      await Promise.all(futures);
+      const seconds = (performance.now() - start) / 1000;
+      const rss = runtime === "deno" ? Deno.memoryUsage().rss : process.memoryUsage().rss;
+      return { value: params.n / seconds, unit: "tasks/s", rssMb: rss / 1048576 };
+    }
+    throw new Error(`${rowId} on ${runtime} does not run the ${scenario} scenario`);
+  } finally {
+    await row.close();
+  }
+}
+
+const exit = (code) => (runtime === "deno" ? Deno.exit(code) : process.exit(code));
+main().then(
+  (result) => {
+    console.log(JSON.stringify(result));
+    exit(0);
+  },
+  (error) => {
+    console.log(JSON.stringify({ error: String(error?.stack ?? error).split("\n").slice(0, 3).join(" | ") }));
+    exit(1);
+  },
+);
