@@ -13,9 +13,12 @@ const LATENCY_N = 5_000;
 const THROUGHPUT_N = 100_000;
 const runtime = "Bun" in globalThis ? "bun" : "Deno" in globalThis ? "deno" : "node";
 
+interface WebWorker { postMessage(message: unknown): void; addEventListener(type: "message", listener: () => void): void; terminate(): void }
+const WebWorker = (globalThis as unknown as { Worker: new (url: URL, options: { type: "module" }) => WebWorker }).Worker;
+
 interface Channel { send(message: unknown): void; onMessage(listener: () => void): void; close(): unknown }
 function webChannel(): Channel {
-  const worker = new Worker(new URL("./echo-web.ts", import.meta.url), { type: "module" });
+  const worker = new WebWorker(new URL("./echo-web.ts", import.meta.url), { type: "module" });
   return { send: (m) => worker.postMessage(m), onMessage: (l) => worker.addEventListener("message", l), close: () => worker.terminate() };
 }
 function threadChannel(): Channel {

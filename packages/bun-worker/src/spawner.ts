@@ -22,7 +22,7 @@ export function bunWorkerSpawner(): Spawner {
   return webWorkerSpawner({
     entry: workerEntry,
     // Bun ignores resourceLimits; it stops busy loops on terminate() and can unref a Worker.
-    capabilities: { transfer: true, sharedMemory: true, resourceLimits: false, permissions: false, terminatesBusyLoop: true, unref: true },
+    capabilities: { transfer: true, sharedMemory: true, resourceLimits: false, permissions: false, terminatesBusyLoop: true, crashIsolation: true, unref: true },
     // Bun fires "close" once a worker is gone, also after terminate() and after an uncaught error.
     exitEvent: "close",
   });

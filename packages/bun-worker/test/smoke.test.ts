@@ -15,7 +15,7 @@ describe("@offloop/bun-worker", () => {
 
   it("reports what Bun can and cannot do", () => {
     const executor = new ThreadPoolExecutor();
-    assert.deepEqual(executor.capabilities, { transfer: true, sharedMemory: true, resourceLimits: false, permissions: false, terminatesBusyLoop: true, unref: true });
+    assert.deepEqual(executor.capabilities, { transfer: true, sharedMemory: true, resourceLimits: false, permissions: false, terminatesBusyLoop: true, crashIsolation: true, unref: true });
     return executor.shutdown();
   });
 

@@ -1,2 +1,3 @@
 /** Raw baseline: a web Worker that echoes every message. */
-(globalThis as unknown as { onmessage: (event: MessageEvent) => void }).onmessage = (event) => postMessage(event.data);
+const scope = globalThis as unknown as { onmessage: (event: { data: unknown }) => void; postMessage(message: unknown): void };
+scope.onmessage = (event) => scope.postMessage(event.data);

@@ -63,7 +63,7 @@ export function denoWorkerSpawner(options: DenoWorkerOptions = {}): Spawner {
     entry: workerEntry,
     workerOptions: permissions === undefined ? undefined : { deno: { permissions } },
     // terminate() does not stop a busy loop on Deno (the thread spins on), a web Worker has no unref(), and resourceLimits are ignored.
-    capabilities: { transfer: true, sharedMemory: true, resourceLimits: false, permissions: true, terminatesBusyLoop: false, unref: false },
+    capabilities: { transfer: true, sharedMemory: true, resourceLimits: false, permissions: true, terminatesBusyLoop: false, crashIsolation: true, unref: false },
     defaultIdleTimeout: DENO_IDLE_TIMEOUT,
   });
 }

@@ -22,7 +22,7 @@ const imports = `
 describe("@offloop/deno-worker on Deno", () => {
   it("reports what Deno can and cannot do", async () => {
     const executor = new ThreadPoolExecutor();
-    assert.deepEqual(executor.capabilities, { transfer: true, sharedMemory: true, resourceLimits: false, permissions: true, terminatesBusyLoop: false, unref: false });
+    assert.deepEqual(executor.capabilities, { transfer: true, sharedMemory: true, resourceLimits: false, permissions: true, terminatesBusyLoop: false, crashIsolation: true, unref: false });
     assert.equal(executor.options.idleTimeout, 100);
     await executor.shutdown();
   });
