@@ -1,5 +1,5 @@
 import { WorkerPool, describeValue, integerOption, type PoolOptions } from "@offloop/core";
-import { nodeProcessSpawner, unsupportedRuntime, type NodeProcessOptions } from "./spawner.js";
+import { nodeProcessSpawner, runtime, type NodeProcessOptions } from "./spawner.js";
 
 /** Options of `ProcessPoolExecutor`: the common pool options plus the child processes'. */
 export interface ProcessPoolExecutorOptions extends PoolOptions, NodeProcessOptions {}
@@ -24,8 +24,6 @@ export interface ProcessPoolExecutorOptions extends PoolOptions, NodeProcessOpti
 export class ProcessPoolExecutor extends WorkerPool {
   constructor(options: ProcessPoolExecutorOptions = {}) {
     const { execArgv, env, cwd, serialization, killSignal, maxOldGenerationSizeMb, stdio, ...poolOptions } = options ?? {};
-    const runtime = unsupportedRuntime();
-    if (runtime) throw new Error(runtime);
     if (execArgv !== undefined && (!Array.isArray(execArgv) || execArgv.some((flag) => typeof flag !== "string"))) {
       throw new TypeError(`Expected execArgv to be an array of strings, got ${describeValue(execArgv)}`);
     }
@@ -37,7 +35,14 @@ export class ProcessPoolExecutor extends WorkerPool {
     if (killSignal !== undefined && typeof killSignal !== "number" && !(typeof killSignal === "string" && /^SIG[A-Z0-9]+$/.test(killSignal))) {
       throw new TypeError(`Expected killSignal to be a signal name such as "SIGTERM" or a number, got ${describeValue(killSignal)}`);
     }
-    if (maxOldGenerationSizeMb !== undefined) integerOption("maxOldGenerationSizeMb", maxOldGenerationSizeMb, 0, 1);
+    if (maxOldGenerationSizeMb !== undefined) {
+      integerOption("maxOldGenerationSizeMb", maxOldGenerationSizeMb, 0, 1);
+      if (runtime === "bun") {
+        throw new TypeError(
+          "maxOldGenerationSizeMb cannot be enforced on Bun: Bun ignores --max-old-space-size, so a child would grow without limit. Run the pool from Node or Deno, or limit memory outside the process (ulimit -v, a cgroup).",
+        );
+      }
+    }
     if (stdio !== undefined && stdio !== "inherit" && stdio !== "prefix" && stdio !== "ignore") {
       throw new TypeError(`Expected stdio to be "inherit", "prefix" or "ignore", got ${describeValue(stdio)}`);
     }

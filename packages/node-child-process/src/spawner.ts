@@ -61,10 +61,11 @@ export function inheritedExecArgv(parentArgv: readonly string[] = process.execAr
   return kept;
 }
 
-/** The name of a runtime on which `fork` cannot run a pool, or undefined where it can. */
-export function unsupportedRuntime(): string | undefined {
-  return undefined;
-}
+/** The runtime the parent runs on; Bun and Deno implement `fork` with IPC too, with the differences noted where they matter. */
+export const runtime: "node" | "bun" | "deno" = "Bun" in globalThis ? "bun" : "Deno" in globalThis ? "deno" : "node";
+
+/** How V8 ends a process that reached its heap limit: Node aborts, Deno traps. */
+const outOfMemorySignals = new Set(["SIGABRT", "SIGTRAP"]);
 
 /**
  * Starts workers as child processes with `child_process.fork`. Used by
@@ -84,7 +85,8 @@ export function nodeProcessSpawner(options: NodeProcessOptions = {}): Spawner {
   const serialization = options.serialization ?? "advanced";
   const check = sendableCheck(serialization);
   return {
-    capabilities: { transfer: false, sharedMemory: false, resourceLimits: true, permissions: false, crashIsolation: true, terminatesBusyLoop: true, unref: true },
+    // Bun ignores --max-old-space-size.
+    capabilities: { transfer: false, sharedMemory: false, resourceLimits: runtime !== "bun", permissions: false, crashIsolation: true, terminatesBusyLoop: true, unref: true },
     defaultMaxWorkers: availableParallelism(),
     spawn({ name }) {
       const child = fork(childEntry, [serialization], {
@@ -107,9 +109,9 @@ export function nodeProcessSpawner(options: NodeProcessOptions = {}): Spawner {
           if (exited) return;
           exited = true;
           resolve();
-          if (signal === "SIGABRT") {
+          if (signal !== null && outOfMemorySignals.has(signal)) {
             const limit = options.maxOldGenerationSizeMb === undefined ? "V8's default heap limit" : `maxOldGenerationSizeMb: ${options.maxOldGenerationSizeMb}`;
-            const error = new Error(`the child aborted, most likely out of memory (${limit}): V8 aborts a process that reaches its heap limit`);
+            const error = new Error(`the child was killed by ${signal}, most likely out of memory (${limit}): V8 ends a process that reaches its heap limit this way`);
             for (const listener of errorListeners) listener(error);
           }
           for (const listener of exitListeners) listener(code, signal);
@@ -121,6 +123,15 @@ export function nodeProcessSpawner(options: NodeProcessOptions = {}): Spawner {
           if (child.pid === undefined) onExit(null, null);
         });
       });
+      // Deno's ChildProcess.kill() delivers SIGTERM whatever the signal asked for; process.kill(pid) does not.
+      const kill = (signal: NodeJS.Signals | number) => {
+        try {
+          if (runtime === "deno" && child.pid !== undefined) process.kill(child.pid, signal);
+          else child.kill(signal);
+        } catch {
+          // Already gone: its exit event is on the way.
+        }
+      };
       const setReferenced = (value: boolean) => {
         referenced = value;
         const method = value ? "ref" : "unref";
@@ -145,9 +156,9 @@ export function nodeProcessSpawner(options: NodeProcessOptions = {}): Spawner {
           if (exited) return;
           // Stay referenced until the exit event, or `await shutdown()` could outlive the event loop.
           if (!referenced) setReferenced(true);
-          child.kill(killSignal);
+          kill(killSignal);
           const escalate = setTimeout(() => {
-            if (!exited) child.kill("SIGKILL");
+            if (!exited) kill("SIGKILL");
           }, KILL_GRACE_MS);
           await exitedPromise;
           clearTimeout(escalate);
