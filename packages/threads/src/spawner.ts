@@ -1,0 +1,103 @@
+import { availableParallelism } from "node:os";
+import * as threads from "threads";
+import type { Spawner, WorkerHandle } from "@offloop/core";
+import type { ThreadsModule, ThreadsSerializedError, ThreadsWorker } from "./threads-js.js";
+
+const { Worker, spawn } = threads as unknown as ThreadsModule;
+
+/** Options of threads.js that the thread pool passes on. */
+export interface ThreadsOptions {
+  /** How long a new worker may take to call `expose()`, in ms: threads.js's `spawn(worker, { timeout })`. Default 10000 (or `THREADS_WORKER_INIT_TIMEOUT`). */
+  spawnTimeout?: number;
+  /** Memory limits per worker, which threads.js hands to `node:worker_threads`; a worker over them fails its task with WorkerCrashedError and is replaced. */
+  resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; codeRangeSizeMb?: number; stackSizeMb?: number };
+}
+
+/**
+ * The built worker entry: Node's workers cannot load TypeScript, so it is
+ * always the `.js` in dist. threads.js resolves a path relative to the
+ * module that calls `new Worker()` (this one), and mangles absolute paths.
+ */
+const workerEntry = import.meta.url.endsWith(".ts") ? "../dist/worker.js" : "./worker.js";
+
+/** Flags that make no sense in a worker and would stop it from starting (as in @offloop/node-worker-threads). */
+function inheritedExecArgv(): string[] {
+  return process.execArgv.filter((flag) => !/^--(input-type|test|eval|print)/.test(flag) && flag !== "-e" && flag !== "-p");
+}
+
+/** threads.js reports an uncaught error in a worker as a message; re-make the Error. */
+function errorFrom(serialized: ThreadsSerializedError | undefined): Error {
+  const error = new Error(serialized?.message ?? "Uncaught error in a threads.js worker");
+  if (serialized?.name) error.name = serialized.name;
+  if (serialized?.stack) error.stack = serialized.stack;
+  return error;
+}
+
+/**
+ * Starts workers with threads.js: `new Worker(entry)` and `spawn(worker)`
+ * for its handshake, one threads.js worker per offloop worker. Used by
+ * `ThreadPoolExecutor`; exported for tools that build their own executor
+ * on `WorkerPool`.
+ *
+ * @example
+ * ```ts
+ * import { WorkerPool } from "@offloop/core";
+ * import { threadsSpawner } from "@offloop/threads";
+ * const pool = new WorkerPool({ maxWorkers: 2 }, threadsSpawner({ spawnTimeout: 30_000 }));
+ * ```
+ */
+export function threadsSpawner(options: ThreadsOptions = {}): Spawner {
+  const execArgv = inheritedExecArgv();
+  return {
+    capabilities: { transfer: true, sharedMemory: true, resourceLimits: true, permissions: false, crashIsolation: true, terminatesBusyLoop: true, unref: true },
+    defaultMaxWorkers: availableParallelism(),
+    spawn({ name }) {
+      const worker = new Worker(workerEntry, { name, execArgv, resourceLimits: options.resourceLimits, stdout: false, stderr: false });
+      return threadsWorkerHandle(worker, options.spawnTimeout);
+    },
+  };
+}
+
+function threadsWorkerHandle(worker: ThreadsWorker, spawnTimeout: number | undefined): WorkerHandle {
+  const messageListeners: Array<(message: unknown[]) => void> = [];
+  const errorListeners: Array<(error: unknown) => void> = [];
+  const exitListeners: Array<(code: number | null) => void> = [];
+  let exited = false;
+  let failed = false;
+  let resolveExited!: () => void;
+  const exitedPromise = new Promise<void>((resolve) => (resolveExited = resolve));
+
+  /** threads.js keeps a worker alive after an uncaught error (it only reports it): end it, as Node would have. */
+  const fail = (error: unknown) => {
+    if (failed || exited) return;
+    failed = true;
+    for (const listener of errorListeners) listener(error);
+    void worker.terminate();
+  };
+
+  worker.addEventListener("message", ({ data }) => {
+    if (Array.isArray(data)) for (const listener of messageListeners) listener(data);
+    else if (data?.type === "uncaughtError") fail(errorFrom(data.error));
+  });
+  worker.addEventListener("error", ({ data }) => fail(data));
+  worker.addEventListener("exit", ({ data: code }) => {
+    exited = true;
+    resolveExited();
+    for (const listener of exitListeners) listener(typeof code === "number" ? code : null);
+  });
+  // threads.js's handshake: the worker calls expose(); a worker that never does is a start failure.
+  spawn(worker, spawnTimeout === undefined ? undefined : { timeout: spawnTimeout }).catch(fail);
+
+  return {
+    send: (message, transfer) => worker.postMessage(message, transfer),
+    onMessage: (listener) => void messageListeners.push(listener),
+    onError: (listener) => void errorListeners.push(listener),
+    onExit: (listener) => void exitListeners.push(listener),
+    async terminate() {
+      if (!exited) await worker.terminate();
+      await exitedPromise;
+    },
+    ref: () => worker.ref?.(),
+    unref: () => worker.unref?.(),
+  };
+}
