@@ -17,3 +17,4 @@ export * from "./inline-executor.js";
 export * from "./utilities.js";
 export * from "./web-worker-spawner.js";
 export { describeValue, integerOption, durationOption } from "./check-arguments.js";
+export * from "./default-executor.js";

@@ -1,10 +1,9 @@
 // offloop on Deno: the core toolbox, the Deno Worker executor, and runInExecutor.
 import { ThreadPoolExecutor } from "@offloop/deno-worker";
-import { defaultExecutorApi } from "./default-executor.js";
+import { defaultExecutorApi, type DefaultExecutorApi } from "@offloop/core";
 
 export * from "@offloop/core";
 export { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from "@offloop/deno-worker";
-export type { DefaultExecutorApi } from "./default-executor.js";
 
 /** The name of the runtime this entry serves. */
 export const runtime = "deno" as const;

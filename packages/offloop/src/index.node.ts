@@ -1,13 +1,11 @@
 // offloop on Node: the core toolbox, the worker_threads and child_process executors, and runInExecutor.
 import { ThreadPoolExecutor } from "@offloop/node-worker-threads";
-import { defaultExecutorApi } from "./default-executor.js";
+import { defaultExecutorApi, type DefaultExecutorApi } from "@offloop/core";
 
 export * from "@offloop/core";
 export { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from "@offloop/node-worker-threads";
-export type { DefaultExecutorApi } from "./default-executor.js";
 
 /** The name of the runtime this entry serves. */
 export const runtime = "node" as const;
 
 export const { runInExecutor, toThread, getDefaultExecutor, setDefaultExecutor }: DefaultExecutorApi = defaultExecutorApi(() => new ThreadPoolExecutor({ name: "offloop-default" }));
-import type { DefaultExecutorApi } from "./default-executor.js";

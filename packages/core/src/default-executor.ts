@@ -1,4 +1,6 @@
-import { describeTask, type Executor, type Future, type TaskLike } from "@offloop/core";
+import type { Executor } from "./executor.js";
+import type { Future } from "./future.js";
+import { describeTask, type TaskLike } from "./tasks.js";
 
 /** `runInExecutor`, `toThread` and the process-wide default executor, bound to one runtime's thread pool. */
 export interface DefaultExecutorApi {
