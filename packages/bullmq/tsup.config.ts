@@ -1,0 +1,2 @@
+import { defineConfig } from "tsup";
+export default defineConfig({ entry: ["src/index.ts", "src/cli.ts"], format: ["esm"], dts: { entry: "src/index.ts" }, clean: true, sourcemap: true, target: "es2022" });
