@@ -36,21 +36,38 @@ function idResolver(send) {
 }
 
 async function rawPostMessage({ workers }) {
+  // One postMessage per task and a Map from id to resolver; a task goes to the
+  // least busy worker (the first on a tie), so sequential calls stay on one
+  // warm worker and a burst spreads evenly.
   const pool = [];
-  const rpc = idResolver((worker, message, transfer) => worker.postMessage(message, transfer));
+  const pending = new Map();
+  let nextId = 0;
   for (let i = 0; i < workers; i++) {
-    const worker = new Worker(here("./workers/raw-worker.mjs"));
-    worker.on("message", rpc.receive);
-    pool.push(worker);
+    const slot = { worker: new Worker(here("./workers/raw-worker.mjs")), load: 0 };
+    slot.worker.on("message", (message) => {
+      const resolve = pending.get(message[0]);
+      pending.delete(message[0]);
+      slot.load--;
+      resolve(message[1]);
+    });
+    pool.push(slot);
   }
-  let next = 0;
-  const pick = () => pool[next++ % pool.length];
+  const request = (op, arg, transfer) => {
+    let slot = pool[0];
+    for (const candidate of pool) if (candidate.load < slot.load) slot = candidate;
+    slot.load++;
+    const id = nextId++;
+    return new Promise((resolve) => {
+      pending.set(id, resolve);
+      slot.worker.postMessage([id, op, arg, transfer !== undefined], transfer);
+    });
+  };
   return {
-    call: (x) => rpc.request(pick(), OP.noop, x),
-    burn: (n) => rpc.request(pick(), OP.burn, n),
-    echo: (buffer, move) => rpc.request(pick(), OP.echo, buffer, move ? [buffer] : undefined),
-    chunk: (items) => rpc.request(pick(), OP.incChunk, items),
-    close: () => Promise.all(pool.map((worker) => worker.terminate())),
+    call: (x) => request(OP.noop, x),
+    burn: (n) => request(OP.burn, n),
+    echo: (buffer, move) => request(OP.echo, buffer, move ? [buffer] : undefined),
+    chunk: (items) => request(OP.incChunk, items),
+    close: () => Promise.all(pool.map((slot) => slot.worker.terminate())),
   };
 }
 

@@ -11,7 +11,16 @@ import { fileURLToPath } from "node:url";
 import { burn } from "./work.mjs";
 
 const smoke = process.argv.includes("--smoke");
+if (process.argv.includes("--report")) {
+  // Re-render RESULTS.md from results.json (e.g. after editing notes.md), without measuring again.
+  const { renderReport } = await import("./report.mjs");
+  const saved = JSON.parse(readFileSync(new URL("../results.json", import.meta.url), "utf8"));
+  writeFileSync(new URL("../RESULTS.md", import.meta.url), renderReport(saved));
+  console.log("re-rendered internal/bench/RESULTS.md from results.json");
+  process.exit(0);
+}
 const only = process.argv.find((arg) => arg.startsWith("--only="))?.slice(7).split(",");
+const scenariosArg = process.argv.find((arg) => arg.startsWith("--scenarios="))?.slice(12).split(",");
 const roundsArg = process.argv.find((arg) => arg.startsWith("--rounds="))?.slice(9);
 const root = new URL("../../../", import.meta.url);
 const benchDir = new URL("../", import.meta.url);
@@ -125,7 +134,7 @@ const started = Date.now();
 const cpuBaseline = { id: "main-thread", run: node("main-thread"), scenarios: ["cpu"] };
 const plan = [cpuBaseline, ...rows.filter((row) => !row.na)];
 for (let round = 0; round < rounds; round++) {
-  for (const scenario of ALL) {
+  for (const scenario of ALL.filter((s) => !scenariosArg || scenariosArg.includes(s))) {
     // Rotate the order each round so that no row always runs first or last.
     const order = plan.filter((row) => row.scenarios.includes(scenario));
     const shift = round % Math.max(1, order.length);
@@ -201,6 +210,8 @@ if (smoke) {
     console.error(`${failed.length} measurement(s) failed:\n${failed.join("\n")}`);
     process.exitCode = 1;
   }
+} else if (only || scenariosArg) {
+  console.log(markdown.split("## Notes")[0]);
 } else {
   writeFileSync(new URL("./results.json", benchDir), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(new URL("./RESULTS.md", benchDir), markdown);
