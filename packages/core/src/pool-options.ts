@@ -26,8 +26,10 @@ export interface PoolOptions {
   name?: string;
   /**
    * Record where each task was submitted, so that a task's error stack ends
-   * with the submitting call site. It costs about a microsecond per task.
-   * Default true.
+   * with the submitting call site. It costs a V8 stack capture per task
+   * (several microseconds, and memory while the task is pending): with
+   * 100,000 tiny tasks submitted at once it roughly halves throughput
+   * (internal/bench/RESULTS.md). Turn it off for bulk tiny tasks. Default true.
    */
   captureCallSite?: boolean;
   /** The clock for timers (tests pass a manual one). */
