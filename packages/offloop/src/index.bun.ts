@@ -3,6 +3,7 @@ import { ThreadPoolExecutor } from "@offloop/bun-worker";
 import { defaultExecutorApi, type DefaultExecutorApi } from "@offloop/core";
 
 export * from "@offloop/core";
+export { ProcessPoolExecutor, type ProcessPoolExecutorOptions } from "@offloop/node-child-process";
 export { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from "@offloop/bun-worker";
 
 /** The name of the runtime this entry serves. */

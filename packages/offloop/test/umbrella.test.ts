@@ -30,3 +30,15 @@ describe("offloop umbrella", () => {
     assert.throws(() => runInExecutor({} as never, tasks.add, 1, 2), TypeError);
   });
 });
+
+describe("offloop umbrella: processes", () => {
+  it("exports a ProcessPoolExecutor that runs tasks in child processes", async () => {
+    const { ProcessPoolExecutor } = await import("offloop");
+    const executor = new ProcessPoolExecutor({ maxWorkers: 1 });
+    try {
+      assert.equal(await executor.submit(tasks.add, 20, 22), 42);
+    } finally {
+      await executor.shutdown();
+    }
+  });
+});
