@@ -1,9 +1,13 @@
 import { availableParallelism } from "node:os";
-import * as threads from "threads";
-import type { Spawner, WorkerHandle } from "@offloop/core";
-import type { ThreadsModule, ThreadsSerializedError, ThreadsWorker } from "./threads-js.js";
+import { spawn, Worker, type ThreadsWorker } from "threads";
+import type { Spawner, SpawnerCapabilities, WorkerHandle } from "@offloop/core";
 
-const { Worker, spawn } = threads as unknown as ThreadsModule;
+/** threads.js's serialized form of an Error (its DefaultSerializer). */
+interface ThreadsSerializedError {
+  name?: string;
+  message?: string;
+  stack?: string;
+}
 
 /** Options of threads.js that the thread pool passes on. */
 export interface ThreadsOptions {
@@ -15,14 +19,28 @@ export interface ThreadsOptions {
 
 /**
  * The built worker entry: Node's workers cannot load TypeScript, so it is
- * always the `.js` in dist. threads.js resolves a path relative to the
- * module that calls `new Worker()` (this one), and mangles absolute paths.
+ * always the `.js` in dist. threads.js resolves the path against the file
+ * of the stack frame that calls `new Worker()`, and mangles absolute paths;
+ * that frame is this module's, as `dist/index.js`, as `src/spawner.ts`
+ * (tsx), or source-mapped back to `src/spawner.ts` (Deno maps call sites),
+ * so a path that climbs out of the folder works from all three.
  */
-const workerEntry = import.meta.url.endsWith(".ts") ? "../dist/worker.js" : "./worker.js";
+const workerEntry = "../dist/worker.js";
 
 /** Flags that make no sense in a worker and would stop it from starting (as in @offloop/node-worker-threads). */
 function inheritedExecArgv(): string[] {
   return process.execArgv.filter((flag) => !/^--(input-type|test|eval|print)/.test(flag) && flag !== "-e" && flag !== "-p");
+}
+
+/**
+ * threads.js runs on `node:worker_threads` under Node, Bun and Deno, and
+ * inherits what each runtime's version of it can do: Bun and Deno ignore
+ * `resourceLimits`, and Deno's `terminate()` cannot stop a busy thread.
+ */
+function capabilitiesHere(): SpawnerCapabilities {
+  const host = globalThis as { Deno?: unknown; Bun?: unknown };
+  const node = host.Deno === undefined && host.Bun === undefined;
+  return { transfer: true, sharedMemory: true, resourceLimits: node, permissions: false, crashIsolation: true, terminatesBusyLoop: host.Deno === undefined, unref: true };
 }
 
 /** threads.js reports an uncaught error in a worker as a message; re-make the Error. */
@@ -49,7 +67,7 @@ function errorFrom(serialized: ThreadsSerializedError | undefined): Error {
 export function threadsSpawner(options: ThreadsOptions = {}): Spawner {
   const execArgv = inheritedExecArgv();
   return {
-    capabilities: { transfer: true, sharedMemory: true, resourceLimits: true, permissions: false, crashIsolation: true, terminatesBusyLoop: true, unref: true },
+    capabilities: capabilitiesHere(),
     defaultMaxWorkers: availableParallelism(),
     spawn({ name }) {
       const worker = new Worker(workerEntry, { name, execArgv, resourceLimits: options.resourceLimits, stdout: false, stderr: false });
