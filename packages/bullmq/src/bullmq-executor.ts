@@ -120,8 +120,7 @@ export class BullMQExecutor implements Executor {
   readonly #jobOptions: JobsOptions;
   readonly #connection: ConnectionOptions;
   readonly #queue: Queue;
-  #events: QueueEvents | undefined;
-  readonly #ready: Promise<void>;
+  readonly #events: QueueEvents;
   readonly #futures = new Map<string, JobFuture>();
   readonly #background = new Set<Promise<unknown>>();
   #outbox: Array<{ future: JobFuture; name: string; data: JobData }> = [];
@@ -173,21 +172,17 @@ export class BullMQExecutor implements Executor {
     };
     this.#queue = new Queue(this.#queueName, { connection: this.#connection, prefix: this.#prefix });
     this.#queue.on("error", (error) => this.#warn(error));
-    this.#ready = this.#listen();
-    this.#ready.catch((error: unknown) => this.#warn(error));
+    this.#events = this.#listen();
   }
 
-  /** Starts reading the queue's events from the newest one, so that no event of a job added later is missed. */
-  async #listen(): Promise<void> {
-    const client = (await this.#queue.getBackend().client) as unknown as Redis;
-    const newest = (await client.xrevrange(this.#queue.keys.events, "+", "-", "COUNT", 1)) as Array<[string, string[]]>;
-    if (this.#closing && this.#futures.size === 0) return;
-    const events = new QueueEvents(this.#queueName, {
-      connection: this.#connection,
-      prefix: this.#prefix,
-      lastEventId: newest[0]?.[0] ?? "0-0",
-    });
-    this.#events = events;
+  /**
+   * Reads the queue's events. It starts from the oldest event BullMQ still
+   * keeps (about 10,000 at most), so that no event of this executor's jobs
+   * can be missed however late the reader connects, and the first jobs need
+   * not wait for it. Events of other producers' jobs are skipped.
+   */
+  #listen(): QueueEvents {
+    const events = new QueueEvents(this.#queueName, { connection: this.#connection, prefix: this.#prefix, lastEventId: "0-0" });
     events.on("error", (error) => this.#warn(error));
     events.on("active", ({ jobId }) => this.#setStarted(this.#futures.get(jobId), true));
     events.on("waiting", ({ jobId }) => this.#setStarted(this.#futures.get(jobId), false));
@@ -199,8 +194,8 @@ export class BullMQExecutor implements Executor {
       const future = this.#futures.get(jobId);
       if (future) this.#settle(future, "cancelled", new CancelledError(`Job ${jobId} was removed from queue "${this.#queueName}" by someone else`));
     });
-    // Jobs may be added now: the reader starts from `lastEventId` whenever it connects.
     events.waitUntilReady().then(() => this.#refreshWorkers(), (error: unknown) => this.#warn(error));
+    return events;
   }
 
   /** Runs `task(...args)` on a worker host; returns its Future at once. */
@@ -273,7 +268,7 @@ export class BullMQExecutor implements Executor {
 
   /** Adds the jobs submitted so far in one `addBulk`; while it runs, new ones gather for the next. */
   async #flush(): Promise<void> {
-    await this.#ready.catch(() => {});
+    await Promise.resolve(); // gather this tick's submissions
     while (this.#outbox.length > 0) {
       const batch = this.#outbox.filter(({ future }) => !future.done());
       this.#outbox = [];
@@ -425,9 +420,8 @@ export class BullMQExecutor implements Executor {
       this.#shutdownDone = (async () => {
         await Promise.allSettled([...this.#futures.values()].map((future) => future.promise));
         while (this.#adding) await this.#adding;
-        await this.#ready.catch(() => {});
         while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
-        await Promise.allSettled([this.#events?.close(), this.#queue.close()]);
+        await Promise.allSettled([this.#events.close(), this.#queue.close()]);
       })();
     }
     return wait ? this.#shutdownDone : Promise.resolve();
