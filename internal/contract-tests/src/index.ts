@@ -22,6 +22,7 @@ import {
 import tasks from "../dist/tasks.js";
 // @ts-types="../dist/errors.d.ts"
 import { PaymentError } from "../dist/errors.js";
+import { delay, rejection, within } from "./within.js";
 
 /** An executor under test; `capabilities` says what its runtime cannot do. */
 export type ContractExecutor = Executor & { readonly capabilities?: Partial<SpawnerCapabilities> };
@@ -33,31 +34,6 @@ export interface ContractSuiteOptions {
   createExecutor(options?: PoolOptions): ContractExecutor;
 }
 
-/** Waits up to `ms` for `promise`, so that a broken executor fails a test instead of hanging the run. */
-async function within<T>(promise: PromiseLike<T>, ms = 20_000, what = "the task"): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function rejection(promise: PromiseLike<unknown>): Promise<Error> {
-  try {
-    await within(promise);
-  } catch (error) {
-    return error as Error;
-  }
-  assert.fail("expected the task to fail, but it succeeded");
-}
-
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Registers the contract tests for one executor.
@@ -468,3 +444,5 @@ export function runContractSuite({ name, createExecutor }: ContractSuiteOptions)
     });
   });
 }
+
+export { runReliabilitySuite, type ReliabilitySuiteOptions } from "./reliability.js";

@@ -1,0 +1,12 @@
+import { runReliabilitySuite } from "@offloop/contract-tests";
+import { ProcessPoolExecutor } from "@offloop/node-child-process";
+import { runtimeName } from "./helpers.ts";
+
+runReliabilitySuite({
+  name: `node-child-process on ${runtimeName}`,
+  runtime: runtimeName,
+  createExecutor: (options) => new ProcessPoolExecutor(options),
+  // Bun ignores --max-old-space-size, and the executor refuses the option there.
+  memoryLimit: runtimeName === "bun" ? undefined : { maxOldGenerationSizeMb: 32 },
+  adapter: { module: import.meta.resolve("@offloop/node-child-process"), exportName: "ProcessPoolExecutor" },
+});
