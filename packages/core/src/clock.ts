@@ -47,12 +47,33 @@ export function setTimerUnref(hook: UnrefHook): void {
 export const systemClock: Clock = {
   now: () => performance.now(),
   setTimeout(callback, ms, options) {
+    if (ms > MAX_HOST_TIMER_MS) return longTimer(callback, ms, options?.unref === true);
     const handle = globalThis.setTimeout(callback, ms);
     if (options?.unref) unrefHook(handle);
     return handle;
   },
-  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+  clearTimeout: (handle) => globalThis.clearTimeout((handle instanceof LongTimer ? handle.current : handle) as ReturnType<typeof setTimeout>),
 };
+
+/** Hosts fire a timer longer than this at once (Node warns "TimeoutOverflowWarning" and uses 1 ms). */
+const MAX_HOST_TIMER_MS = 2 ** 31 - 1;
+
+/** A timer beyond the host's range, chained from shorter ones; `Infinity` never fires. */
+class LongTimer {
+  current: unknown;
+}
+
+function longTimer(callback: () => void, ms: number, unref: boolean): LongTimer {
+  const timer = new LongTimer();
+  if (ms === Infinity) return timer;
+  const schedule = (remaining: number) => {
+    const step = Math.min(remaining, MAX_HOST_TIMER_MS);
+    timer.current = globalThis.setTimeout(step === remaining ? callback : () => schedule(remaining - step), step);
+    if (unref) unrefHook(timer.current);
+  };
+  schedule(ms);
+  return timer;
+}
 
 /**
  * A clock for tests: time moves only when you call `advance(ms)`.

@@ -1,7 +1,7 @@
 import { Deque } from "./deque.js";
 import type { MapOptions, RunOptions } from "./executor.js";
 import type { Future } from "./future.js";
-import { describeValue, durationOption, integerOption } from "./check-arguments.js";
+import { checkSignal, describeValue, durationOption, integerOption } from "./check-arguments.js";
 
 /** Submits one chunk of items; the Future resolves to one result per item. */
 export type SubmitChunk<T, R> = (items: T[], options: RunOptions | undefined) => Future<R[]>;
@@ -37,7 +37,7 @@ export function mapWithExecutor<T, R>(
   if (options?.timeout !== undefined) durationOption("timeout", options.timeout, 0);
   const ordered = options?.ordered ?? true;
   if (typeof ordered !== "boolean") throw new TypeError(`Expected ordered to be a boolean, got ${describeValue(ordered)}`);
-  const signal = options?.signal;
+  const signal = checkSignal(options?.signal);
   const runOptions: RunOptions | undefined = options?.timeout !== undefined ? { timeout: options.timeout } : undefined;
   return run(submitChunk, items, { chunkSize, concurrency, ordered, signal, runOptions });
 }

@@ -27,8 +27,21 @@ export function registerErrorClass(errorClass: new (...args: never[]) => Error, 
   registeredClasses.set(name, errorClass);
 }
 
-/** Turns any thrown value into a plain object that survives structured clone. */
+/**
+ * Turns any thrown value into a plain object that survives structured clone.
+ * It never throws: an error whose fields cannot be read (a getter that
+ * throws, a revoked Proxy) becomes an Error that says so.
+ */
 export function serializeError(error: unknown, depth = 0): SerializedError {
+  try {
+    return serializeUnsafely(error, depth);
+  } catch (readError) {
+    const reason = readError instanceof Error ? readError.message : describeValue(readError);
+    return { $offloopError: 1, name: "Error", message: `A task threw an error that could not be read: ${reason}` };
+  }
+}
+
+function serializeUnsafely(error: unknown, depth: number): SerializedError {
   if (!(error instanceof Error) && !(typeof error === "object" && error !== null && "message" in error)) {
     return { $offloopError: 1, name: "Error", message: `Non-error value thrown: ${describeValue(error)}`, props: { thrown: cloneOrDescribe(error) } };
   }

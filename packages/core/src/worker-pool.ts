@@ -580,6 +580,8 @@ export class WorkerPool implements Executor {
   shutdown(options: ShutdownOptions = {}): Promise<void> {
     if (typeof options !== "object" || options === null) throw new TypeError(`Expected options to be an object, got ${describeValue(options)}`);
     const { wait = true, cancelPending = false } = options;
+    if (typeof wait !== "boolean") throw new TypeError(`Expected wait to be a boolean, got ${describeValue(wait)}`);
+    if (typeof cancelPending !== "boolean") throw new TypeError(`Expected cancelPending to be a boolean, got ${describeValue(cancelPending)}`);
     if (cancelPending) {
       const reason = new CancelledError(`Executor "${this.options.name}" shut down before the task started`);
       for (const task of this.#queue) if (!task.done()) task.cancel(reason);
