@@ -1,0 +1,27 @@
+// Task module: plain JavaScript with JSDoc types, because Node 20 worker
+// threads cannot load TypeScript. Workers import this file by URL.
+import { writeFileSync } from "node:fs";
+import { defineTasks, taskContext } from "offloop";
+
+export default defineTasks(import.meta.url, {
+  /**
+   * Blocks for `ms` milliseconds of CPU work, never looking at its abort
+   * signal (like most blocking code), then writes `path`: the side effect that
+   * must not happen if the task was stopped.
+   * @param {string} path
+   * @param {number} ms
+   * @returns {string}
+   */
+  slowWrite(path, ms) {
+    const until = performance.now() + ms;
+    let spins = 0;
+    while (performance.now() < until) spins++;
+    writeFileSync(path, `written after ${spins} spins\n`);
+    return path;
+  },
+
+  /** The id of the worker running this task. @returns {number} */
+  whoami() {
+    return taskContext().workerId;
+  },
+});
