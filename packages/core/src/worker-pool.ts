@@ -598,7 +598,8 @@ export class WorkerPool implements Executor {
       this.#shutdownDone = new Promise<void>((resolve) => {
         this.#onIdle = () => {
           this.#onIdle = undefined;
-          const exits = this.#workers.map((worker) => {
+          // A copy: a handle whose terminate() reports the exit at once (web Workers on Deno) leaves #workers while we iterate.
+          const exits = [...this.#workers].map((worker) => {
             worker.retiring = true;
             return worker.handle.terminate().catch(() => {});
           });
