@@ -22,7 +22,7 @@ import {
 import tasks from "../dist/tasks.js";
 // @ts-types="../dist/errors.d.ts"
 import { PaymentError } from "../dist/errors.js";
-import { delay, rejection, within } from "./within.js";
+import { delay, rejection, within } from "./within.ts";
 
 /** An executor under test; `capabilities` says what its runtime cannot do. */
 export type ContractExecutor = Executor & { readonly capabilities?: Partial<SpawnerCapabilities> };
@@ -445,4 +445,4 @@ export function runContractSuite({ name, createExecutor }: ContractSuiteOptions)
   });
 }
 
-export { runReliabilitySuite, type ReliabilitySuiteOptions } from "./reliability.js";
+export { runReliabilitySuite, type ReliabilitySuiteOptions } from "./reliability.ts";

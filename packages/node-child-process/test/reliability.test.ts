@@ -9,4 +9,6 @@ runReliabilitySuite({
   // Bun ignores --max-old-space-size, and the executor refuses the option there.
   memoryLimit: runtimeName === "bun" ? undefined : { maxOldGenerationSizeMb: 32 },
   adapter: { module: import.meta.resolve("@offloop/node-child-process"), exportName: "ProcessPoolExecutor" },
+  // Each fuzz case starts fresh children (hundreds of ms each); a longer run: OFFLOOP_FUZZ_RUNS=200.
+  fuzzRuns: Number(process.env.OFFLOOP_FUZZ_RUNS ?? 5),
 });
