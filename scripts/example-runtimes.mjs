@@ -2,11 +2,15 @@
 // adapter for that runtime yet. Shared by `scripts/demo.mjs` and the tests
 // under examples/*/test, so that both run an example the same way.
 import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const root = fileURLToPath(new URL("..", import.meta.url));
-const bin = (name) => join(root, "node_modules", ".bin", name);
+// The runtimes' own binaries, not the node_modules/.bin shims: the deno shim is
+// a Node process that spawns deno, and killing the shim would orphan deno.
+const binaries = { bun: "node_modules/bun/bin/bun.exe", deno: "node_modules/deno/deno" };
+const bin = (name) => (existsSync(join(root, binaries[name])) ? join(root, binaries[name]) : join(root, "node_modules", ".bin", name));
 
 /**
  * The three runtimes. `args(file)` is the command line that runs a TypeScript
