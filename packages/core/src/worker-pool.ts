@@ -308,6 +308,9 @@ export class WorkerPool implements Executor {
   #failUnsent(worker: WorkerSlot, task: PoolTask, error: Error): void {
     this.#release(worker, task);
     this.#settle(task, "rejected", error);
+    // The worker may have nothing left: let it go idle (unref'd), or the process would never exit.
+    if (worker.inFlight.size === 0 && !worker.exited) this.#markIdle(worker);
+    if (this.#inFlight === 0 && this.#queued === 0) this.#onIdle?.();
   }
 
   #scheduleFlush(): void {

@@ -16,6 +16,14 @@ describe("Node worker_threads specifics", () => {
     assert.equal(child.stdout.trim(), "[3,610]");
   });
 
+  it("lets a script exit after a task was refused for an uncloneable argument", () => {
+    const script = fileURLToPath(new URL("./fixtures/bad-argument-exit.mjs", import.meta.url));
+    const child = spawnSync(process.execPath, [script], { encoding: "utf8", timeout: 30_000 });
+    assert.equal(child.signal, null, "the script had to be killed: it did not exit");
+    assert.equal(child.status, 0, child.stderr);
+    assert.equal(child.stdout.trim(), "TaskArgumentError");
+  });
+
   it("fails only the task that runs out of memory under resourceLimits, and keeps serving", async () => {
     const executor = new ThreadPoolExecutor({ maxWorkers: 1, resourceLimits: { maxOldGenerationSizeMb: 32 } });
     try {
