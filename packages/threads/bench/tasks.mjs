@@ -1,0 +1,7 @@
+import { defineTasks } from "@offloop/core";
+
+export default defineTasks(import.meta.url, {
+  add(a, b) {
+    return a + b;
+  },
+});
