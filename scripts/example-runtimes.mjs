@@ -97,8 +97,8 @@ export function runExample(runtime, cwd, file, { args = [], timeout = 60_000, in
 
 /** A one-line reason for a failed run, for tables and assertion messages. */
 export function failureReason(result) {
-  if (result.timedOut) return "timed out";
   const lastLine = (text) => text.trim().split("\n").filter(Boolean).pop() ?? "";
+  if (result.timedOut) return `did not exit within the time limit${result.stdout.trim() ? ` (last line: ${lastLine(result.stdout)})` : ""}`;
   const why = lastLine(result.stderr) || lastLine(result.stdout);
   return `exit ${result.code ?? result.signal}${why ? `: ${why}` : ""}`;
 }
