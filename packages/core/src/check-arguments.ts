@@ -4,7 +4,15 @@
 // durationOption are exported from the package (adapters validate with them).
 import type { Clock, TimerHandle } from "./clock.js";
 
-/** A short description of a value for error messages: `-1`, `"abc"`, `a function`, `an object`. */
+/**
+ * A short description of a value for error messages: `-1`, `"abc"`, `a function`, `an object`.
+ *
+ * @example
+ * ```ts
+ * import { describeValue } from "@offloop/core";
+ * throw new TypeError(`Expected execArgv to be an array of strings, got ${describeValue(options.execArgv)}`);
+ * ```
+ */
 export function describeValue(value: unknown): string {
   if (value === null) return "null";
   switch (typeof value) {
@@ -38,12 +46,31 @@ export function checkInteger(name: string, value: unknown, min: number, allowInf
   return value;
 }
 
-/** An optional integer option: `fallback` when undefined, else checked like `checkInteger` (Infinity allowed). */
+/**
+ * An optional integer option: `fallback` when undefined, else an integer of at
+ * least `min` (or Infinity); anything else throws a TypeError/RangeError that
+ * names the option.
+ *
+ * @example
+ * ```ts
+ * import { integerOption } from "@offloop/core";
+ * const maxOldGenerationSizeMb = integerOption("resourceLimits.maxOldGenerationSizeMb", options.maxOldGenerationSizeMb, Infinity, 1);
+ * ```
+ */
 export function integerOption(name: string, value: unknown, fallback: number, min: number): number {
   return value === undefined ? fallback : checkInteger(name, value, min, true);
 }
 
-/** An optional duration in milliseconds: `fallback` when undefined, else a non-negative number or Infinity. */
+/**
+ * An optional duration in milliseconds: `fallback` when undefined, else a
+ * non-negative number or Infinity; anything else throws, naming the option.
+ *
+ * @example
+ * ```ts
+ * import { durationOption } from "@offloop/core";
+ * const killTimeout = durationOption("killTimeout", options.killTimeout, 5_000);
+ * ```
+ */
 export function durationOption(name: string, value: unknown, fallback: number): number {
   return value === undefined ? fallback : checkMs(name, value);
 }

@@ -50,7 +50,18 @@ export interface DefaultExecutorApi {
   setDefaultExecutor(executor: Executor): void;
 }
 
-/** Builds the default-executor API for a runtime, given how to make its thread pool. */
+/**
+ * Builds the default-executor API for a runtime, given how to make its thread
+ * pool; each entry of the `offloop` umbrella is one call of it.
+ *
+ * @example
+ * ```ts
+ * import { defaultExecutorApi } from "@offloop/core";
+ * import { ThreadPoolExecutor } from "@offloop/node-worker-threads";
+ * export const { runInExecutor, toThread, getDefaultExecutor, setDefaultExecutor } =
+ *   defaultExecutorApi(() => new ThreadPoolExecutor({ name: "my-default" }));
+ * ```
+ */
 export function defaultExecutorApi(createDefault: () => Executor): DefaultExecutorApi {
   let defaultExecutor: Executor | undefined;
   const getDefaultExecutor = () => (defaultExecutor ??= createDefault());

@@ -57,7 +57,17 @@ const optionNames = new Set<string>([
   "concurrentTasksPerWorker", "cancelGrace", "name", "captureCallSite", "clock",
 ]);
 
-/** Throws a TypeError/RangeError naming the option, what was expected and what was given. */
+/**
+ * Checks pool options and fills in the defaults; throws a TypeError/RangeError
+ * naming the option, what was expected and what was given.
+ *
+ * @example
+ * ```ts
+ * import { resolvePoolOptions } from "@offloop/core";
+ * resolvePoolOptions({ maxWorkers: 4 }, 8).idleTimeout; // 10000
+ * resolvePoolOptions({ maxWorkers: -1 }, 8); // RangeError: Expected maxWorkers to be a positive integer or Infinity, got -1
+ * ```
+ */
 export function resolvePoolOptions(options: PoolOptions | undefined, defaultMaxWorkers: number): ResolvedPoolOptions {
   if (options === undefined) options = {};
   if (typeof options !== "object" || options === null) throw new TypeError(`Expected options to be an object, got ${describeValue(options)}`);

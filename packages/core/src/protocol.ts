@@ -21,9 +21,30 @@
  *   "progress" taskId, value                      taskContext().progress(value)
  *   "initError" SerializedError                   the initializer threw; the worker serves nothing
  */
+
+/**
+ * The version of the pool <-> worker messages; a worker announces it in its
+ * `ready` message and the pool refuses a worker that speaks another.
+ *
+ * @example
+ * ```ts
+ * import { PROTOCOL_VERSION } from "@offloop/core";
+ * console.log(`offloop protocol v${PROTOCOL_VERSION}`);
+ * ```
+ */
 export const PROTOCOL_VERSION = 1;
 
-/** Fields after the op string, per op. */
+/**
+ * Fields after the op string, per op: how a reader walks a flat message of
+ * several records.
+ *
+ * @example
+ * ```ts
+ * import { RECORD_FIELDS } from "@offloop/core";
+ * // ["ok", 7, 42, "ok", 8, 43]: two results in one message
+ * const stride = 1 + RECORD_FIELDS.ok; // 3
+ * ```
+ */
 export const RECORD_FIELDS = {
   hello: 3,
   module: 3,
@@ -40,7 +61,9 @@ export const RECORD_FIELDS = {
   initError: 1,
 } as const;
 
+/** The ops of records the pool sends to a worker (see the message format above). */
 export type PoolOp = "hello" | "module" | "source" | "init" | "run" | "chunk" | "cancel";
+/** The ops of records a worker sends to the pool (see the message format above). */
 export type WorkerOp = "ready" | "ok" | "error" | "dropped" | "progress" | "initError";
 
 /** A message: records laid end to end, `[op, ...fields, op, ...fields]`. */

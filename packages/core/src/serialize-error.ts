@@ -31,6 +31,12 @@ export function registerErrorClass(errorClass: new (...args: never[]) => Error, 
  * Turns any thrown value into a plain object that survives structured clone.
  * It never throws: an error whose fields cannot be read (a getter that
  * throws, a revoked Proxy) becomes an Error that says so.
+ *
+ * @example
+ * ```ts
+ * import { serializeError } from "@offloop/core";
+ * port.postMessage(serializeError(new TypeError("bad input", { cause: 42 })));
+ * ```
  */
 export function serializeError(error: unknown, depth = 0): SerializedError {
   try {
@@ -61,7 +67,17 @@ function serializeUnsafely(error: unknown, depth: number): SerializedError {
   return serialized;
 }
 
-/** Re-creates an error from `serializeError`'s output, as an instance of its registered or built-in class. */
+/**
+ * Re-creates an error from `serializeError`'s output, as an instance of its
+ * registered or built-in class.
+ *
+ * @example
+ * ```ts
+ * import { deserializeError, serializeError } from "@offloop/core";
+ * const copy = deserializeError(structuredClone(serializeError(new RangeError("too big"))));
+ * copy instanceof RangeError; // true
+ * ```
+ */
 export function deserializeError(serialized: SerializedError): Error {
   const errorClass = registeredClasses.get(serialized.name) ?? builtinClasses[serialized.name] ?? (serialized.errors ? AggregateError : Error);
   const error = Object.create(errorClass.prototype) as Error & Record<string, unknown>;
@@ -78,7 +94,16 @@ function revive(value: unknown): unknown {
   return isSerializedError(value) ? deserializeError(value) : value;
 }
 
-/** True for the plain-object form of an error made by `serializeError`. */
+/**
+ * True for the plain-object form of an error made by `serializeError`.
+ *
+ * @example
+ * ```ts
+ * import { isSerializedError, serializeError } from "@offloop/core";
+ * isSerializedError(serializeError(new Error("x"))); // true
+ * isSerializedError(new Error("x"));                 // false
+ * ```
+ */
 export function isSerializedError(value: unknown): value is SerializedError {
   return typeof value === "object" && value !== null && (value as SerializedError).$offloopError === 1;
 }
@@ -103,7 +128,16 @@ function cloneOrDescribe(value: unknown): unknown {
 /** This module's own location: offloop's frames are dropped from task error stacks. */
 const ownLocations = [import.meta.url, decodeURIComponent(new URL(import.meta.url).pathname)];
 
-/** Removes the stack lines that point into offloop itself, so a task error shows the user's frames. */
+/**
+ * Removes the stack lines that point into offloop itself, so a task error
+ * shows the user's frames.
+ *
+ * @example
+ * ```ts
+ * import { withoutOwnFrames } from "@offloop/core";
+ * console.error(withoutOwnFrames(error.stack ?? ""));
+ * ```
+ */
 export function withoutOwnFrames(stack: string): string {
   return stack
     .split("\n")

@@ -22,7 +22,17 @@ type Slot = { current: ActiveTask | undefined };
 /** Shared by all copies of @offloop/core in this thread. */
 const slot: Slot = ((globalThis as Record<symbol, unknown>)[slotKey] ??= { current: undefined }) as Slot;
 
-/** Marks `task` as the one running now (undefined when none); used by `serve`. */
+/**
+ * Marks `task` as the one running now (undefined when none), which is what
+ * `taskContext()` reads; `serve` calls it around each task.
+ *
+ * @example
+ * ```ts
+ * import { setActiveTask, type ActiveTask } from "@offloop/core";
+ * setActiveTask(active);
+ * try { return fn(...args); } finally { setActiveTask(undefined); }
+ * ```
+ */
 export function setActiveTask(task: ActiveTask | undefined): void {
   slot.current = task;
 }

@@ -78,7 +78,17 @@ export function defineTasks<F extends TaskTable>(moduleUrl: string, fns: F & Thi
   return Object.freeze(handles) as TaskHandles<F>;
 }
 
-/** The functions a module registered with `defineTasks` in this thread, if it did. */
+/**
+ * The functions a module registered with `defineTasks` in this thread, if it
+ * did; a worker looks a task up here after importing its module.
+ *
+ * @example
+ * ```ts
+ * import { registeredTasks } from "@offloop/core";
+ * await import("./tasks.js");
+ * const fib = registeredTasks(new URL("./tasks.js", import.meta.url).href)?.fib;
+ * ```
+ */
 export function registeredTasks(moduleUrl: string): TaskTable | undefined {
   return registry.get(moduleUrl);
 }
@@ -96,6 +106,13 @@ function newDescriptor(fields: { kind: "module"; module: string; name: string } 
  * The descriptor of a task handle or function: a small number per distinct
  * task in this thread, so that messages carry numbers instead of URLs.
  * Throws a TaskDefinitionError for anything that is not a task.
+ *
+ * @example
+ * ```ts
+ * import { describeTask } from "@offloop/core";
+ * describeTask(tasks.fib);          // { id: 1, kind: "module", module: "file:///app/tasks.js", name: "fib" }
+ * describeTask((a: number) => a * 2); // { id: 2, kind: "source", source: "(a) => a * 2" }
+ * ```
  */
 export function describeTask(task: unknown): TaskDescriptor {
   if (typeof task === "object" && task !== null) {

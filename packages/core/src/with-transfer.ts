@@ -28,7 +28,17 @@ export function withTransfer<T>(value: T, transfer: Transferable[]): T {
   return { value, transfer, [transferKey]: true } as unknown as T;
 }
 
-/** Unwraps a `withTransfer` result: `[value, transferList]`, or undefined for an ordinary value. */
+/**
+ * Unwraps a `withTransfer` result into its value and transfer list, or
+ * returns undefined for an ordinary value.
+ *
+ * @example
+ * ```ts
+ * import { unwrapTransfer } from "@offloop/core";
+ * const wrapped = unwrapTransfer(result);
+ * port.postMessage(wrapped ? wrapped.value : result, wrapped?.transfer ?? []);
+ * ```
+ */
 export function unwrapTransfer(result: unknown): WithTransfer<unknown> | undefined {
   return typeof result === "object" && result !== null && (result as Record<symbol, unknown>)[transferKey] === true
     ? (result as WithTransfer<unknown>)
