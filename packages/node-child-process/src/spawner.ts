@@ -108,6 +108,9 @@ export function nodeProcessSpawner(options: NodeProcessOptions = {}): Spawner {
         const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
           if (exited) return;
           exited = true;
+          // Let go of the IPC channel: Deno keeps a dead child's channel referenced, and the process would never exit.
+          (child.channel as { unref?(): void } | null | undefined)?.unref?.();
+          if (child.connected) child.disconnect();
           resolve();
           if (signal !== null && outOfMemorySignals.has(signal)) {
             const limit = options.maxOldGenerationSizeMb === undefined ? "V8's default heap limit" : `maxOldGenerationSizeMb: ${options.maxOldGenerationSizeMb}`;
