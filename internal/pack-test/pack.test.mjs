@@ -113,7 +113,12 @@ void typed, neverCalled;
 }
 
 const expected = (runtime) => ({ runtime, fibs: [55, 6765], greeting: `hello ${runtime} from a worker`, inline: 5 });
-const output = (stdout) => JSON.parse(stdout.trim().split("\n").at(-1));
+/** The script's last line, parsed; shown in the test report as a diagnostic. */
+function output(stdout, t) {
+  const line = stdout.trim().split("\n").at(-1);
+  t.diagnostic(line);
+  return JSON.parse(line);
+}
 
 test("every public package's tarball holds the files its exports and bin point to", () => {
   for (const pkg of publicPackages) {
@@ -142,19 +147,19 @@ test("the install is a real copy outside the workspace", () => {
   assert.equal(run("find", ["node_modules", "-path", "*/@offloop/core/package.json"], scratch).trim().split("\n").length, 1);
 });
 
-test("node main.mjs", () => {
-  assert.deepEqual(output(run(process.execPath, ["main.mjs"], scratch)), expected("node"));
+test("node main.mjs", (t) => {
+  assert.deepEqual(output(run(process.execPath, ["main.mjs"], scratch), t), expected("node"));
 });
 
-test("bun main.mjs and bun main.ts", () => {
-  assert.deepEqual(output(run(bin("bun"), ["main.mjs"], scratch)), expected("bun"));
-  assert.deepEqual(output(run(bin("bun"), ["main.ts"], scratch)), expected("bun"));
+test("bun main.mjs and bun main.ts", (t) => {
+  assert.deepEqual(output(run(bin("bun"), ["main.mjs"], scratch), t), expected("bun"));
+  assert.deepEqual(output(run(bin("bun"), ["main.ts"], scratch), t), expected("bun"));
 });
 
-test("deno run -A main.mjs and main.ts (type-checked against the deno condition's types)", () => {
-  assert.deepEqual(output(run(bin("deno"), ["run", "-A", "main.mjs"], scratch)), expected("deno"));
+test("deno run -A main.mjs and main.ts (type-checked against the deno condition's types)", (t) => {
+  assert.deepEqual(output(run(bin("deno"), ["run", "-A", "main.mjs"], scratch), t), expected("deno"));
   run(bin("deno"), ["check", "main.ts"], scratch);
-  assert.deepEqual(output(run(bin("deno"), ["run", "-A", "main.ts"], scratch)), expected("deno"));
+  assert.deepEqual(output(run(bin("deno"), ["run", "-A", "main.ts"], scratch), t), expected("deno"));
 });
 
 // A TypeScript user on Node has @types/node; the scratch project borrows the workspace's copy rather than download it.
