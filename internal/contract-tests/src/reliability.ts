@@ -629,7 +629,7 @@ export function runReliabilitySuite({ name, createExecutor, runtime, memoryLimit
 
       it("pool options with wrong types, NaN, negative and huge values fail at construction, naming the option", () => {
         const refuse = (options: Record<string, unknown>, option: string) => {
-          assert.throws(() => createExecutor(options as PoolOptions), (error: Error) => {
+          assert.throws(() => createExecutor(options as PoolOptions & Record<string, unknown>), (error: Error) => {
             assert.ok(error instanceof TypeError || error instanceof RangeError, `${JSON.stringify(options)} threw ${error.name}`);
             assert.match(error.message, new RegExp(`\\b${option}\\b`), error.message);
             return true;
