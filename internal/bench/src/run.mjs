@@ -28,14 +28,15 @@ const bin = (name) => fileURLToPath(new URL(`node_modules/.bin/${name}`, root));
 const workers = availableParallelism();
 const rounds = Number(roundsArg ?? (smoke ? 1 : 5));
 
-/** Iterations of burn() that take about `ms` on the main thread. */
+/** Iterations of burn() that take about `ms` on the main thread, measured after the JIT has optimized it. */
 function calibrate(ms) {
-  let n = 100000;
+  for (let i = 0; i < 20; i++) burn(1e6);
+  let n = 1e6;
   for (;;) {
     const start = performance.now();
     burn(n);
     const took = performance.now() - start;
-    if (took > 10) return Math.round((n * ms) / took);
+    if (took > 50) return Math.round((n * ms) / took);
     n *= 2;
   }
 }
@@ -65,7 +66,7 @@ const scaled = smoke
   : {
       threads: { latency: { n: 2000, warmup: 100 }, throughput: { n: 5000, warmup: 100 } },
       // 1 MB as a JSON array of numbers costs ~0.6 s per round trip.
-      "raw-fork-json": { transfer: { n: 10, warmup: 1 } },
+      "raw-fork-json": { transfer: { n: 3, warmup: 1 } },
     };
 
 const node = (row) => ({ runtime: "node", cmd: process.execPath, args: [fileURLToPath(new URL("./node-scenario.mjs", import.meta.url)), row] });
@@ -172,7 +173,7 @@ for (const [rowId, byScenario] of Object.entries(results)) {
 
 const report = {
   date: new Date().toISOString(),
-  command: smoke ? "pnpm --dir internal/bench run bench:smoke" : "pnpm bench",
+  command: `cd internal/bench && node src/run.mjs ${process.argv.slice(2).join(" ")}`.trim() + (smoke ? "" : " (pnpm bench runs this after turbo build)"),
   rounds,
   seconds: Math.round((Date.now() - started) / 1000),
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: +(totalmem() / 2 ** 30).toFixed(1), kernel: release(), workers },
