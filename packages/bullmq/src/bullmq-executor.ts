@@ -162,7 +162,7 @@ export class BullMQExecutor implements Executor {
     this.#name = options.name ?? options.queue;
     this.#prefix = options.prefix ?? "bull";
     this.#root = options.root ?? process.cwd();
-    this.#captureCallSite = options.captureCallSite ?? true;
+    this.#captureCallSite = options.captureCallSite ?? false;
     this.#connection = options.connection;
     this.#jobOptions = {
       attempts,

@@ -29,7 +29,8 @@ export interface PoolOptions {
    * with the submitting call site. It costs a V8 stack capture per task
    * (several microseconds, and memory while the task is pending): with
    * 100,000 tiny tasks submitted at once it roughly halves throughput
-   * (internal/bench/RESULTS.md). Turn it off for bulk tiny tasks. Default true.
+   * (internal/bench/RESULTS.md). Turn it on while debugging. Default false:
+   * without it a task error still carries the worker's stack.
    */
   captureCallSite?: boolean;
   /** The clock for timers (tests pass a manual one). */
@@ -100,7 +101,7 @@ export function resolvePoolOptions(options: PoolOptions | undefined, defaultMaxW
     concurrentTasksPerWorker: integerOption("concurrentTasksPerWorker", options.concurrentTasksPerWorker, 1, 1),
     cancelGrace: durationOption("cancelGrace", options.cancelGrace, 1000),
     name: options.name ?? "offloop",
-    captureCallSite: options.captureCallSite ?? true,
+    captureCallSite: options.captureCallSite ?? false,
     clock: options.clock,
   };
 }

@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { asCompleted, manualClock, TimeoutError, type Clock } from "@offloop/core";
+import { flush, deferred, countingClock } from "./helpers.ts";
 
 describe("asCompleted", () => {
   it("yields results in completion order, plain values first", async () => {
@@ -70,40 +71,3 @@ describe("asCompleted", () => {
     assert.throws(() => asCompleted([], { timeout: -3 }), { name: "RangeError", message: "Expected timeout to be a non-negative number or Infinity, got -3" });
   });
 });
-
-/** A manual clock that counts timers set and not yet fired or cleared. */
-function countingClock(): Clock & { active(): number } {
-  const inner = manualClock();
-  const live = new Set<unknown>();
-  return {
-    now: () => inner.now(),
-    setTimeout(callback, ms, options) {
-      const handle: unknown = inner.setTimeout(() => {
-        live.delete(handle);
-        callback();
-      }, ms, options);
-      live.add(handle);
-      return handle;
-    },
-    clearTimeout(handle) {
-      live.delete(handle);
-      inner.clearTimeout(handle);
-    },
-    active: () => live.size,
-  };
-}
-
-// Helpers: a deferred promise, a microtask flush.
-/** Lets every queued promise callback run. */
-async function flush(): Promise<void> {
-  for (let i = 0; i < 20; i++) await Promise.resolve();
-}
-
-/** A promise with its resolve and reject functions. */
-function deferred<T = unknown>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
-  promise.catch(() => {});
-  return { promise, resolve, reject };
-}

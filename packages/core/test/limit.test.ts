@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { limit, CancelledError } from "@offloop/core";
+import { flush, deferred } from "./helpers.ts";
 
 describe("limit", () => {
   it("runs at most n at once, in call order, and counts active and pending calls", async () => {
@@ -67,18 +68,3 @@ describe("limit", () => {
     assert.throws(() => limit(1)("nope" as never), { name: "TypeError", message: 'Expected fn to be a function, got "nope"' });
   });
 });
-
-// Helpers: a deferred promise, a microtask flush.
-/** Lets every queued promise callback run. */
-async function flush(): Promise<void> {
-  for (let i = 0; i < 20; i++) await Promise.resolve();
-}
-
-/** A promise with its resolve and reject functions. */
-function deferred<T = unknown>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
-  promise.catch(() => {});
-  return { promise, resolve, reject };
-}

@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { Semaphore, BoundedSemaphore, type Permit } from "@offloop/core";
+import { flush } from "./helpers.ts";
 
 describe("Semaphore", () => {
   it("counts permits: available, locked", async () => {
@@ -213,8 +214,3 @@ describe("BoundedSemaphore", () => {
     );
   });
 });
-
-/** Lets every queued promise callback run. */
-async function flush(): Promise<void> {
-  for (let i = 0; i < 20; i++) await Promise.resolve();
-}

@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { waitFor, manualClock, TimeoutError, CancelledError } from "@offloop/core";
+import { fakeFuture, type FakeFuture } from "./helpers.ts";
 
 describe("waitFor", () => {
   it("resolves with the value when it settles in time", async () => {
@@ -67,35 +68,3 @@ describe("waitFor", () => {
 });
 
 // Helper: a cancellable thenable shaped like the executor's Future.
-interface FakeFuture<T> extends PromiseLike<T> {
-  cancel(reason?: unknown): boolean;
-  resolve(value: T): void;
-  reject(error: unknown): void;
-  readonly cancelReasons: unknown[];
-}
-
-/** A thenable with `cancel`, like the executor's Future: cancelling rejects it with CancelledError. */
-function fakeFuture<T = unknown>(): FakeFuture<T> {
-  let settle!: { resolve: (value: T) => void; reject: (error: unknown) => void };
-  const promise = new Promise<T>((resolve, reject) => (settle = { resolve, reject }));
-  promise.catch(() => {});
-  let settled = false;
-  const cancelReasons: unknown[] = [];
-  return {
-    then: (onFulfilled, onRejected) => promise.then(onFulfilled, onRejected),
-    cancel(reason) {
-      cancelReasons.push(reason);
-      if (settled) return false;
-      settled = true;
-      settle.reject(new CancelledError("The task was cancelled", { cause: reason }));
-      return true;
-    },
-    resolve(value) {
-      if (!settled) (settled = true), settle.resolve(value);
-    },
-    reject(error) {
-      if (!settled) (settled = true), settle.reject(error);
-    },
-    cancelReasons,
-  };
-}

@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { wait, manualClock, CancelledError } from "@offloop/core";
+import { fakeFuture, flush, deferred, type FakeFuture } from "./helpers.ts";
 
 describe("wait", () => {
   it("ALL_COMPLETED (the default) waits for every future, failures included, and never rejects", async () => {
@@ -80,51 +81,3 @@ describe("wait", () => {
     assert.throws(() => wait([], { timeout: -1 }), { name: "RangeError", message: "Expected timeout to be a non-negative number or Infinity, got -1" });
   });
 });
-
-// Helpers: a cancellable thenable shaped like the executor's Future, a deferred promise, a microtask flush.
-interface FakeFuture<T> extends PromiseLike<T> {
-  cancel(reason?: unknown): boolean;
-  resolve(value: T): void;
-  reject(error: unknown): void;
-  readonly cancelReasons: unknown[];
-}
-
-/** A thenable with `cancel`, like the executor's Future: cancelling rejects it with CancelledError. */
-function fakeFuture<T = unknown>(): FakeFuture<T> {
-  let settle!: { resolve: (value: T) => void; reject: (error: unknown) => void };
-  const promise = new Promise<T>((resolve, reject) => (settle = { resolve, reject }));
-  promise.catch(() => {});
-  let settled = false;
-  const cancelReasons: unknown[] = [];
-  return {
-    then: (onFulfilled, onRejected) => promise.then(onFulfilled, onRejected),
-    cancel(reason) {
-      cancelReasons.push(reason);
-      if (settled) return false;
-      settled = true;
-      settle.reject(new CancelledError("The task was cancelled", { cause: reason }));
-      return true;
-    },
-    resolve(value) {
-      if (!settled) (settled = true), settle.resolve(value);
-    },
-    reject(error) {
-      if (!settled) (settled = true), settle.reject(error);
-    },
-    cancelReasons,
-  };
-}
-
-/** Lets every queued promise callback run. */
-async function flush(): Promise<void> {
-  for (let i = 0; i < 20; i++) await Promise.resolve();
-}
-
-/** A promise with its resolve and reject functions. */
-function deferred<T = unknown>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
-  promise.catch(() => {});
-  return { promise, resolve, reject };
-}
