@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 
 const args = ["turbo", "run", "test", "--concurrency=1", "--output-logs=full", ...process.argv.slice(2)];
-const child = spawn("pnpm", ["exec", ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" } });
+const child = spawn("pnpm", ["exec", ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...withoutForceColor(process.env), NO_COLOR: "1" } });
 let passed = 0;
 let failed = 0;
 let skipped = 0;
@@ -42,3 +42,9 @@ child.on("close", (code) => {
   console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
   process.exit(code ?? 1);
 });
+
+/** The environment without FORCE_COLOR: Deno reads any FORCE_COLOR, even "0", as "use colors". */
+function withoutForceColor(env) {
+  const { FORCE_COLOR: _, ...rest } = env;
+  return rest;
+}
