@@ -12,9 +12,9 @@ const withoutFlag = `--config=${new URL("./fixtures/deno-no-worker-options.json"
 
 /** Runs a script in a fresh Deno with the given flags. */
 function runDeno(flags: string[], script: string) {
-  // Plain output whatever the caller's terminal settings (Deno colours console.log(5) under any FORCE_COLOR).
-  const { FORCE_COLOR: _, ...env } = process.env;
-  return spawnSync(deno, ["eval", ...flags, script], { encoding: "utf8", timeout: 20_000, cwd: here.pathname, env: { ...env, NO_COLOR: "1" } });
+  const child = spawnSync(deno, ["eval", ...flags, script], { encoding: "utf8", timeout: 20_000, cwd: here.pathname });
+  // Plain text whatever the caller's terminal settings: Deno colours console.log(5) under any FORCE_COLOR.
+  return { ...child, stdout: child.stdout.replace(/\x1b\[[0-9;]*m/g, "") };
 }
 
 const imports = `
