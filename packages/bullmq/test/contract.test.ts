@@ -38,10 +38,11 @@ if (!redisAvailable) {
   runContractSuite({
     name: "bullmq (thread-pool worker host)",
     createExecutor(options = {}) {
-      const { maxQueue, ...hostOptions } = options;
+      // maxQueue and captureCallSite belong to the producer; the rest configures the host's local pool.
+      const { maxQueue, captureCallSite, ...hostOptions } = options;
       const { queue, host } = spares.get(key(hostOptions)) ?? spawnHost(hostOptions);
       spares.set(key(hostOptions), spawnHost(hostOptions));
-      const executor = new BullMQExecutor({ connection: shared, queue, maxQueue });
+      const executor = new BullMQExecutor({ connection: shared, queue, maxQueue, captureCallSite });
       const shutdown = executor.shutdown.bind(executor);
       // The suite owns one executor; here that is a producer plus its host, shut down together.
       executor.shutdown = async (shutdownOptions) => {
