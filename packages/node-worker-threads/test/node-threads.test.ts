@@ -5,7 +5,9 @@ import { fileURLToPath } from "node:url";
 import { ThreadPoolExecutor } from "@offloop/node-worker-threads";
 import { WorkerCrashedError } from "@offloop/core";
 import tasks from "@offloop/contract-tests/fixtures/tasks";
-import leaky from "./fixtures/leak.mjs";
+// @ts-expect-error: a plain JavaScript task module without types (Node 20 workers cannot load TypeScript)
+import leakyModule from "./fixtures/leak.mjs";
+const leaky = leakyModule as { leak: import("@offloop/core").Task<[], never> };
 
 describe("Node worker_threads specifics", () => {
   it("lets a script that forgets shutdown() exit by itself", () => {
@@ -29,7 +31,7 @@ describe("Node worker_threads specifics", () => {
     try {
       const error = await executor.submit(leaky.leak).then(
         () => assert.fail("the leak succeeded"),
-        (error: Error) => error,
+        (error: unknown) => error as Error,
       );
       assert.ok(WorkerCrashedError.isInstance(error), `expected WorkerCrashedError, got ${error.name}: ${error.message}`);
       assert.match(error.message, /memory/i);
