@@ -1,11 +1,13 @@
 /**
- * Adapter vs raw Worker on this runtime: round-trip latency (one task at a
- * time) and tiny-task throughput (N in flight, one worker), plus the raw
- * node:worker_threads flavour. Prints medians of RUNS runs.
- * Run from the package dir: deno run -A bench/latency.ts
+ * The Bun or Deno adapter (whichever the umbrella picks for this runtime) vs
+ * the raw Worker: round-trip latency (one task at a time) and tiny-task
+ * throughput (N in flight, one worker), plus the raw node:worker_threads
+ * flavour. Prints medians of RUNS runs. One script for both runtimes:
+ *   pnpm --dir packages/bun-worker bench    (bun internal/bench/web-adapter/latency.ts)
+ *   pnpm --dir packages/deno-worker bench   (deno run -A internal/bench/web-adapter/latency.ts)
  */
 import { Worker as ThreadWorker } from "node:worker_threads";
-import { ThreadPoolExecutor } from "../dist/index.js";
+import { ThreadPoolExecutor } from "offloop";
 import tasks from "./tasks.ts";
 
 const RUNS = 5;

@@ -1,6 +1,0 @@
-import { defineTasks } from "@offloop/core";
-export default defineTasks(import.meta.url, {
-  add(a: number, b: number): number {
-    return a + b;
-  },
-});
