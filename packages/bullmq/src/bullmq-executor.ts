@@ -5,8 +5,9 @@ import {
   ExecutorShutdownError,
   Future,
   QueueFullError,
-  TimeoutError,
   WorkerCrashedError,
+  appendCallSite,
+  armRunOptions,
   deserializeError,
   describeTask,
   describeValue,
@@ -65,8 +66,8 @@ class JobFuture extends Future<unknown> {
   isStarted = false;
   /** The job is in Redis. */
   added = false;
-  timer: ReturnType<typeof setTimeout> | undefined;
-  abortCleanup: (() => void) | undefined;
+  /** Disarms the job's timeout and abort listener (from armRunOptions). */
+  disarm: (() => void) | undefined;
   error: string | undefined;
   constructor(
     readonly executor: BullMQExecutor,
@@ -247,16 +248,7 @@ export class BullMQExecutor implements Executor {
     if (callSite === undefined && this.#captureCallSite) callSite = new Error("submitted here");
     const future = new JobFuture(this, `${this.#idPrefix}-${this.#nextId++}`, options?.onProgress, callSite);
     this.#futures.set(future.jobId, future);
-    if (options?.timeout !== undefined && options.timeout !== Infinity) {
-      const ms = options.timeout;
-      future.timer = setTimeout(() => this.stop(future, "timeout", new TimeoutError(`The task timed out after ${ms} ms`)), ms);
-    }
-    const signal = options?.signal;
-    if (signal) {
-      const onAbort = () => future.cancel(signal.reason);
-      signal.addEventListener("abort", onAbort, { once: true });
-      future.abortCleanup = () => signal.removeEventListener("abort", onAbort);
-    }
+    future.disarm = armRunOptions(future, options, (error) => this.stop(future, "timeout", error));
     this.#outbox.push({ future, name: descriptor.kind === "module" ? descriptor.name : taskNameFromSource(descriptor.source), data });
     if (!this.#adding) this.#adding = this.#flush();
     return future;
@@ -326,16 +318,12 @@ export class BullMQExecutor implements Executor {
     } else {
       error = new Error(failedReason);
     }
-    if (future.callSite?.stack) {
-      const frames = future.callSite.stack.split("\n").slice(1).join("\n");
-      Object.defineProperty(error, "stack", { value: `${error.stack}\n    --- submitted ---\n${frames}`, writable: true, configurable: true });
-    }
+    if (future.callSite) appendCallSite(error, future.callSite);
     this.#settle(future, "rejected", error);
   }
 
   #settle(future: JobFuture, state: "fulfilled" | "rejected" | "cancelled", value: unknown): void {
-    if (future.timer !== undefined) clearTimeout(future.timer);
-    future.abortCleanup?.();
+    future.disarm?.();
     const started = future.isStarted;
     if (!future.settle(state, value)) return;
     this.#futures.delete(future.jobId);

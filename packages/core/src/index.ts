@@ -12,6 +12,7 @@ export * from "./spawner.js";
 export * from "./protocol.js";
 export * from "./serve.js";
 export * from "./worker-pool.js";
+export * from "./run-options.js";
 export * from "./map.js";
 export * from "./inline-executor.js";
 export * from "./utilities.js";

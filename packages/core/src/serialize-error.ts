@@ -144,3 +144,19 @@ export function withoutOwnFrames(stack: string): string {
     .filter((line) => !ownLocations.some((location) => line.includes(location)))
     .join("\n");
 }
+
+/**
+ * Ends a task error's stack with where the task was submitted (the frames of
+ * `callSite`, minus offloop's own), after a `--- submitted ---` line.
+ *
+ * @example
+ * ```ts
+ * const callSite = new Error("submitted here");
+ * appendCallSite(error, callSite); // error.stack: "...worker frames...\n    --- submitted ---\n    at main (app.js:3:9)"
+ * ```
+ */
+export function appendCallSite(error: Error, callSite: Error): void {
+  if (!callSite.stack) return;
+  const frames = withoutOwnFrames(callSite.stack.split("\n").slice(1).join("\n"));
+  Object.defineProperty(error, "stack", { value: `${error.stack}\n    --- submitted ---\n${frames}`, writable: true, configurable: true });
+}

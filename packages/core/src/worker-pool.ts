@@ -1,15 +1,16 @@
 import type { Transferable } from "./protocol.js";
 import { systemClock, type Clock, type TimerHandle } from "./clock.js";
 import { Deque } from "./deque.js";
-import { CancelledError, ExecutorShutdownError, QueueFullError, TaskArgumentError, TimeoutError, WorkerCrashedError } from "./errors.js";
+import { CancelledError, ExecutorShutdownError, QueueFullError, TaskArgumentError, WorkerCrashedError } from "./errors.js";
 import type { Executor, ExecutorStats, MapOptions, RunOptions, ShutdownOptions } from "./executor.js";
 import { findUncloneable } from "./find-uncloneable.js";
 import { Future, rejectedFuture } from "./future.js";
 import { mapWithExecutor } from "./map.js";
 import { resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from "./pool-options.js";
 import { PROTOCOL_VERSION, RECORD_FIELDS, type Message, type SerializedError, type WorkerOp } from "./protocol.js";
-import { deserializeError, serializeError, withoutOwnFrames } from "./serialize-error.js";
-import { describeValue, durationOption } from "./check-arguments.js";
+import { appendCallSite, deserializeError, serializeError } from "./serialize-error.js";
+import { armRunOptions, validateRunOptions } from "./run-options.js";
+import { describeValue } from "./check-arguments.js";
 import type { Spawner, SpawnerCapabilities, WorkerHandle } from "./spawner.js";
 import { describeTask, type TaskDescriptor, type TaskLike } from "./tasks.js";
 
@@ -22,9 +23,9 @@ const MAX_START_FAILURES = 3;
 
 class PoolTask extends Future<unknown> {
   worker: WorkerSlot | undefined;
-  timer: TimerHandle | undefined;
   graceTimer: TimerHandle | undefined;
-  abortCleanup: (() => void) | undefined;
+  /** Disarms the task's timeout and abort listener (from armRunOptions). */
+  disarm: (() => void) | undefined;
   constructor(
     readonly pool: WorkerPool,
     readonly id: number,
@@ -158,18 +159,7 @@ export class WorkerPool implements Executor {
     }
     if (callSite === undefined && this.options.captureCallSite) callSite = new Error("submitted here");
     const poolTask = new PoolTask(this, this.#nextTaskId++, descriptor, args, chunk, options?.transfer, options?.onProgress, callSite);
-    if (options !== undefined) {
-      if (options.timeout !== undefined && options.timeout !== Infinity) {
-        const ms = options.timeout;
-        poolTask.timer = this.#clock.setTimeout(() => this.stopTask(poolTask, "timeout", new TimeoutError(`The task timed out after ${ms} ms`)), ms);
-      }
-      const signal = options.signal;
-      if (signal) {
-        const onAbort = () => poolTask.cancel(signal.reason);
-        signal.addEventListener("abort", onAbort, { once: true });
-        poolTask.abortCleanup = () => signal.removeEventListener("abort", onAbort);
-      }
-    }
+    poolTask.disarm = armRunOptions(poolTask, options, (error) => this.stopTask(poolTask, "timeout", error), this.#clock);
     this.#queue.push(poolTask);
     this.#queued++;
     this.#scheduleDispatch();
@@ -415,8 +405,7 @@ export class WorkerPool implements Executor {
   }
 
   #settle(task: PoolTask, state: "fulfilled" | "rejected" | "cancelled", value: unknown): void {
-    if (task.timer !== undefined) this.#clock.clearTimeout(task.timer);
-    if (task.abortCleanup) task.abortCleanup();
+    task.disarm?.();
     if (!task.settle(state, value)) return;
     if (state === "fulfilled") this.#completed++;
     else if (state === "rejected") this.#failed++;
@@ -425,10 +414,7 @@ export class WorkerPool implements Executor {
 
   #taskError(serialized: SerializedError, task: PoolTask): Error {
     const error = deserializeError(serialized);
-    if (task.callSite?.stack) {
-      const frames = withoutOwnFrames(task.callSite.stack.split("\n").slice(1).join("\n"));
-      Object.defineProperty(error, "stack", { value: `${error.stack}\n    --- submitted ---\n${frames}`, writable: true, configurable: true });
-    }
+    if (task.callSite) appendCallSite(error, task.callSite);
     return error;
   }
 
@@ -641,28 +627,5 @@ export class WorkerPool implements Executor {
       failed: this.#failed,
       cancelled: this.#cancelled,
     };
-  }
-}
-
-/**
- * Checks the options of `run` where the user called it: a TypeError or
- * RangeError naming the option, for executors that are not a `WorkerPool`.
- *
- * @example
- * ```ts
- * validateRunOptions({ timeout: -5 }); // RangeError: Expected timeout to be a non-negative number of milliseconds, got -5
- * ```
- */
-export function validateRunOptions(options: RunOptions): void {
-  if (typeof options !== "object" || options === null) throw new TypeError(`Expected options to be an object, got ${describeValue(options)}`);
-  if (options.timeout !== undefined) durationOption("timeout", options.timeout, 0);
-  if (options.signal !== undefined && (typeof options.signal !== "object" || typeof options.signal?.addEventListener !== "function")) {
-    throw new TypeError(`Expected signal to be an AbortSignal, got ${describeValue(options.signal)}`);
-  }
-  if (options.transfer !== undefined && !Array.isArray(options.transfer)) {
-    throw new TypeError(`Expected transfer to be an array of transferable objects, got ${describeValue(options.transfer)}`);
-  }
-  if (options.onProgress !== undefined && typeof options.onProgress !== "function") {
-    throw new TypeError(`Expected onProgress to be a function, got ${describeValue(options.onProgress)}`);
   }
 }
