@@ -49,7 +49,7 @@ export function deferred<T = unknown>(): { promise: Promise<T>; resolve: (value:
 }
 
 /** A manual clock that counts timers set and not yet fired or cleared. */
-export function countingClock(): Clock & { active(): number } {
+export function countingClock(): Clock & { active(): number; advance(ms: number): void } {
   const inner = manualClock();
   const live = new Set<unknown>();
   return {
@@ -67,5 +67,6 @@ export function countingClock(): Clock & { active(): number } {
       inner.clearTimeout(handle);
     },
     active: () => live.size,
+    advance: (ms) => inner.advance(ms),
   };
 }

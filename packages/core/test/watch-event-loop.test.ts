@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { watchEventLoop, manualClock, sleep, type Clock, type EventLoopBlock } from "@offloop/core";
+import { watchEventLoop, sleep, type Clock, type EventLoopBlock } from "@offloop/core";
+import { countingClock } from "./helpers.ts";
 
 describe("watchEventLoop", () => {
   it("reports a block longer than the threshold, and nothing else", () => {
@@ -66,30 +67,19 @@ describe("watchEventLoop", () => {
  * held the event loop; it records the options of each timer and counts live ones.
  */
 function blockableClock(): Clock & { advance(ms: number): void; block(ms: number): void; calls: Array<{ unref?: boolean } | undefined>; active(): number } {
-  const inner = manualClock();
+  const base = countingClock();
   let skew = 0;
-  const live = new Set<unknown>();
   const calls: Array<{ unref?: boolean } | undefined> = [];
   return {
-    now: () => inner.now() + skew,
+    ...base,
+    now: () => base.now() + skew,
     setTimeout(callback, ms, options) {
       calls.push(options);
-      const handle: unknown = inner.setTimeout(() => {
-        live.delete(handle);
-        callback();
-      }, ms, options);
-      live.add(handle);
-      return handle;
+      return base.setTimeout(callback, ms, options);
     },
-    clearTimeout(handle) {
-      live.delete(handle);
-      inner.clearTimeout(handle);
-    },
-    advance: (ms) => inner.advance(ms),
     block(ms) {
       skew += ms;
     },
     calls,
-    active: () => live.size,
   };
 }
