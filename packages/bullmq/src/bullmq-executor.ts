@@ -2,6 +2,7 @@ import { Queue, QueueEvents, type ConnectionOptions, type JobsOptions } from "bu
 import type { Redis } from "ioredis";
 import {
   CancelledError,
+  ExecutorBase,
   ExecutorShutdownError,
   Future,
   QueueFullError,
@@ -13,12 +14,9 @@ import {
   describeValue,
   integerOption,
   isSerializedError,
-  mapWithExecutor,
   rejectedFuture,
   validateRunOptions,
-  type Executor,
   type ExecutorStats,
-  type MapOptions,
   type RunOptions,
   type ShutdownOptions,
   type SpawnerCapabilities,
@@ -101,7 +99,7 @@ class JobFuture extends Future<unknown> {
  * console.log(await executor.submit(tasks.fib, 30));
  * ```
  */
-export class BullMQExecutor implements Executor {
+export class BullMQExecutor extends ExecutorBase {
   /** What this executor can do: no transfer lists and no shared memory across machines. */
   readonly capabilities: Readonly<SpawnerCapabilities> = Object.freeze({
     transfer: false,
@@ -117,7 +115,7 @@ export class BullMQExecutor implements Executor {
   readonly #prefix: string;
   readonly #root: string;
   readonly #maxQueue: number;
-  readonly #captureCallSite: boolean;
+  protected readonly captureCallSite: boolean;
   readonly #jobOptions: JobsOptions;
   readonly #connection: ConnectionOptions;
   readonly #queue: Queue;
@@ -141,6 +139,7 @@ export class BullMQExecutor implements Executor {
   #warned = new Set<string>();
 
   constructor(options: BullMQExecutorOptions) {
+    super();
     if (typeof options !== "object" || options === null) throw new TypeError(`Expected options to be an object with connection and queue, got ${describeValue(options)}`);
     for (const key of Object.keys(options)) {
       if (!optionNames.has(key)) throw new TypeError(`Unknown option ${JSON.stringify(key)}; expected one of ${[...optionNames].join(", ")}`);
@@ -163,7 +162,7 @@ export class BullMQExecutor implements Executor {
     this.#name = options.name ?? options.queue;
     this.#prefix = options.prefix ?? "bull";
     this.#root = options.root ?? process.cwd();
-    this.#captureCallSite = options.captureCallSite ?? false;
+    this.captureCallSite = options.captureCallSite ?? false;
     this.#connection = options.connection;
     this.#jobOptions = {
       attempts,
@@ -199,30 +198,10 @@ export class BullMQExecutor implements Executor {
     return events;
   }
 
-  /** Runs `task(...args)` on a worker host; returns its Future at once. */
-  submit<A extends unknown[], R>(task: TaskLike<A, R>, ...args: A): Future<Awaited<R>> {
-    return this.#enqueue(task, args, undefined, false) as Future<Awaited<R>>;
-  }
+  /** `map` runs at most this many chunks at once by default (jobs are spread over the hosts). */
+  protected readonly mapParallelism = 64;
 
-  /** Like `submit`, with `signal`, `timeout` and `onProgress` (`transfer` is accepted and copies). */
-  run<A extends unknown[], R>(task: TaskLike<A, R>, args: A, options?: RunOptions): Future<Awaited<R>> {
-    if (!Array.isArray(args)) throw new TypeError(`Expected args to be an array of arguments, got ${describeValue(args)}`);
-    return this.#enqueue(task, args, options, false) as Future<Awaited<R>>;
-  }
-
-  /** Runs `task(item)` for each item with backpressure; `chunkSize` items travel in one job. */
-  map<T, R>(task: TaskLike<[T], R>, items: Iterable<T> | AsyncIterable<T>, options?: MapOptions): AsyncIterableIterator<Awaited<R>> {
-    describeTask(task);
-    const callSite = this.#captureCallSite ? new Error("map() called here") : undefined;
-    return mapWithExecutor<T, Awaited<R>>(
-      (chunk, runOptions) => this.#enqueue(task, chunk, runOptions, true, callSite) as Future<Awaited<R>[]>,
-      items,
-      options,
-      64,
-    );
-  }
-
-  #enqueue(task: TaskLike, args: unknown[], options: RunOptions | undefined, chunk: boolean, callSite?: Error): Future<unknown> {
+  protected enqueue(task: TaskLike, args: unknown[], options: RunOptions | undefined, chunk: boolean, callSite?: Error): Future<unknown> {
     const descriptor = describeTask(task);
     if (options !== undefined) validateRunOptions(options);
     this.#submitted++;
@@ -245,7 +224,7 @@ export class BullMQExecutor implements Executor {
       this.#failed++;
       return rejectedFuture(error);
     }
-    if (callSite === undefined && this.#captureCallSite) callSite = new Error("submitted here");
+    if (callSite === undefined && this.captureCallSite) callSite = new Error("submitted here");
     const future = new JobFuture(this, `${this.#idPrefix}-${this.#nextId++}`, options?.onProgress, callSite);
     this.#futures.set(future.jobId, future);
     future.disarm = armRunOptions(future, options, (error) => this.stop(future, "timeout", error));
@@ -413,11 +392,6 @@ export class BullMQExecutor implements Executor {
       })();
     }
     return wait ? this.#shutdownDone : Promise.resolve();
-  }
-
-  /** `shutdown({ wait: true })`, for `await using executor = new BullMQExecutor(...)`. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.shutdown({ wait: true });
   }
 
   /**

@@ -11,6 +11,7 @@ export * from "./pool-options.js";
 export * from "./spawner.js";
 export * from "./protocol.js";
 export * from "./serve.js";
+export * from "./executor-base.js";
 export * from "./worker-pool.js";
 export * from "./run-options.js";
 export * from "./map.js";

@@ -2,10 +2,10 @@ import type { Transferable } from "./protocol.js";
 import { systemClock, type Clock, type TimerHandle } from "./clock.js";
 import { Deque } from "./deque.js";
 import { CancelledError, ExecutorShutdownError, QueueFullError, TaskArgumentError, WorkerCrashedError } from "./errors.js";
-import type { Executor, ExecutorStats, MapOptions, RunOptions, ShutdownOptions } from "./executor.js";
+import type { ExecutorStats, RunOptions, ShutdownOptions } from "./executor.js";
 import { findUncloneable } from "./find-uncloneable.js";
 import { Future, rejectedFuture } from "./future.js";
-import { mapWithExecutor } from "./map.js";
+import { ExecutorBase } from "./executor-base.js";
 import { resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from "./pool-options.js";
 import { PROTOCOL_VERSION, RECORD_FIELDS, type Message, type SerializedError, type WorkerOp } from "./protocol.js";
 import { appendCallSite, deserializeError, serializeError } from "./serialize-error.js";
@@ -78,7 +78,7 @@ class WorkerSlot {
  * console.log(await executor.submit(tasks.fib, 30));
  * ```
  */
-export class WorkerPool implements Executor {
+export class WorkerPool extends ExecutorBase {
   readonly options: Readonly<ResolvedPoolOptions>;
   readonly capabilities: Readonly<SpawnerCapabilities>;
   readonly #spawner: Spawner;
@@ -103,6 +103,7 @@ export class WorkerPool implements Executor {
   #cancelled = 0;
 
   constructor(options: PoolOptions | undefined, spawner: Spawner) {
+    super();
     const defaults = spawner.defaultMaxWorkers ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 4;
     const resolved = resolvePoolOptions(options, defaults);
     if (options?.idleTimeout === undefined && spawner.defaultIdleTimeout !== undefined) resolved.idleTimeout = spawner.defaultIdleTimeout;
@@ -114,33 +115,15 @@ export class WorkerPool implements Executor {
     for (let index = 0; index < resolved.minWorkers; index++) this.#spawn();
   }
 
-  /** Runs `task(...args)` in a worker and returns its Future at once. */
-  submit<A extends unknown[], R>(task: TaskLike<A, R>, ...args: A): Future<Awaited<R>> {
-    return this.#enqueue(task, args, undefined, false) as Future<Awaited<R>>;
+  protected get captureCallSite(): boolean {
+    return this.options.captureCallSite;
   }
 
-  /** Like `submit`, with options: `signal`, `timeout`, `transfer`, `onProgress`. */
-  run<A extends unknown[], R>(task: TaskLike<A, R>, args: A, options?: RunOptions): Future<Awaited<R>> {
-    if (!Array.isArray(args)) throw new TypeError(`Expected args to be an array of arguments, got ${describeValue(args)}`);
-    return this.#enqueue(task, args, options, false) as Future<Awaited<R>>;
+  protected get mapParallelism(): number {
+    return this.options.maxWorkers * this.options.concurrentTasksPerWorker;
   }
 
-  /**
-   * Runs `task(item)` for each item with backpressure: at most `concurrency`
-   * items are taken from the source ahead of what has been yielded.
-   */
-  map<T, R>(task: TaskLike<[T], R>, items: Iterable<T> | AsyncIterable<T>, options?: MapOptions): AsyncIterableIterator<Awaited<R>> {
-    describeTask(task);
-    const callSite = this.options.captureCallSite ? new Error("map() called here") : undefined;
-    return mapWithExecutor<T, Awaited<R>>(
-      (chunk, runOptions) => this.#enqueue(task, chunk, runOptions, true, callSite) as Future<Awaited<R>[]>,
-      items,
-      options,
-      this.options.maxWorkers * this.options.concurrentTasksPerWorker,
-    );
-  }
-
-  #enqueue(task: TaskLike, args: unknown[], options: RunOptions | undefined, chunk: boolean, callSite?: Error): Future<unknown> {
+  protected enqueue(task: TaskLike, args: unknown[], options: RunOptions | undefined, chunk: boolean, callSite?: Error): Future<unknown> {
     const descriptor = describeTask(task);
     if (options !== undefined) validateRunOptions(options);
     this.#submitted++;
@@ -598,11 +581,6 @@ export class WorkerPool implements Executor {
       });
     }
     return wait ? this.#shutdownDone : Promise.resolve();
-  }
-
-  /** `shutdown({ wait: true })`, for `await using`. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.shutdown({ wait: true });
   }
 
   /** What the executor is doing now. */
