@@ -3,7 +3,7 @@
 // types through submit, run, map, gather and runInExecutor, and a wrong
 // argument is a compile error. Each `@ts-expect-error` line must fail to
 // compile; if it ever compiles, tsc reports the directive as unused.
-import { defineTasks, defaultExecutorApi, gather, InlineExecutor, type Executor, type Future, type Task } from "../src/index.js";
+import { defineTasks, gather, InlineExecutor, runInExecutor, toThread, type Executor, type Future, type Task } from "../src/index.js";
 
 /** Exactly T: fails on any, on a wider type and on a narrower one. */
 type Equal<X, Y> = (<T>() => T extends X ? 1 : 2) extends <T>() => T extends Y ? 1 : 2 ? true : false;
@@ -43,7 +43,6 @@ for await (const value of executor.map(tasks.fib, [1, 2, 3])) expectType(value).
 expectType(await gather([executor.submit(tasks.fib, 1), executor.submit(tasks.join, ["x"])])).toBe<[number, string]>();
 
 // runInExecutor (what the umbrella exports) infers the same way, with an executor or null.
-const { runInExecutor, toThread } = defaultExecutorApi(() => new InlineExecutor());
 expectType(await runInExecutor(null, tasks.fib, 10)).toBe<number>();
 expectType(await runInExecutor(executor, tasks.thumbnail, "b.jpg", 64)).toBe<{ path: string; size: number; bytes: Uint8Array<ArrayBuffer> }>();
 expectType(await toThread(tasks.join, ["a"])).toBe<string>();
