@@ -5,7 +5,10 @@
  * Each record is an op string followed by a fixed number of fields:
  *
  * pool -> worker
- *   "hello"   version, workerId, concurrency      first record a worker ever gets
+ *   "hello"   version, workerId, concurrency, progress   first record a worker ever gets; progress is an
+ *                                                 Int32Array on shared memory (or null) where the worker
+ *                                                 counts the tasks it has taken up, so that after a crash
+ *                                                 the pool knows exactly which tasks had started
  *   "module"  fnId, moduleUrl, taskName           define fnId as a task from a module
  *   "source"  fnId, sourceText                    define fnId as a self-contained function
  *   "init"    fnId, args                          run the initializer before any task
@@ -32,7 +35,7 @@
  * console.log(`offloop protocol v${PROTOCOL_VERSION}`);
  * ```
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /**
  * Fields after the op string, per op: how a reader walks a flat message of
@@ -46,7 +49,7 @@ export const PROTOCOL_VERSION = 1;
  * ```
  */
 export const RECORD_FIELDS = {
-  hello: 3,
+  hello: 4,
   module: 3,
   source: 2,
   init: 2,

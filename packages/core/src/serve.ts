@@ -59,6 +59,9 @@ class WorkerServer {
   #resultsInOutbox = 0;
   #flushScheduled = false;
   #drainScheduled = false;
+  /** Shared with the pool: how many tasks this worker has taken up, in the order it received them. */
+  #progress: Int32Array | undefined;
+  #takenUp = 0;
 
   constructor(readonly port: WorkerPort) {}
 
@@ -91,6 +94,7 @@ class WorkerServer {
           }
           this.workerId = message[index + 2] as number;
           this.#concurrency = message[index + 3] as number;
+          this.#progress = (message[index + 4] as Int32Array | null) ?? undefined;
           break;
         default:
           throw new Error(`offloop worker got an unknown message op ${String(op)}`);
@@ -218,7 +222,7 @@ class WorkerServer {
     while (this.#running.size < this.#concurrency && this.#queueHead < this.#queue.length) {
       const job = this.#queue[this.#queueHead]!;
       if (job.dropped) {
-        this.#queueHead++;
+        this.#takeUp();
         continue;
       }
       const entry = this.#tasks.get(job.fnId);
@@ -227,7 +231,7 @@ class WorkerServer {
         entry.loading.then(() => this.#drain());
         return;
       }
-      this.#queueHead++;
+      this.#takeUp();
       if ("failed" in entry) this.post("error", job.id, entry.failed);
       else this.#start(job, entry);
       if (performance.now() - sliceStart > SLICE_MS) {
@@ -240,6 +244,13 @@ class WorkerServer {
       this.#queue = [];
       this.#queueHead = 0;
     }
+  }
+
+  /** Takes the next job off the queue, and says so in shared memory before it can start. */
+  #takeUp(): void {
+    this.#queueHead++;
+    this.#takenUp++;
+    if (this.#progress) Atomics.store(this.#progress, 0, this.#takenUp);
   }
 
   #scheduleDrain(): void {

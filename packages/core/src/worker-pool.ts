@@ -23,6 +23,8 @@ const MAX_START_FAILURES = 3;
 
 class PoolTask extends Future<unknown> {
   worker: WorkerSlot | undefined;
+  /** Its place in its worker's order of tasks (1, 2, ...), compared with the worker's shared progress counter. */
+  seq = 0;
   graceTimer: TimerHandle | undefined;
   /** Disarms the task's timeout and abort listener (from armRunOptions). */
   disarm: (() => void) | undefined;
@@ -49,6 +51,8 @@ class PoolTask extends Future<unknown> {
 class WorkerSlot {
   readonly inFlight = new Map<number, PoolTask>();
   readonly defined = new Set<number>();
+  /** Shared memory where the worker counts the tasks it has taken up (where the runtime shares memory). */
+  readonly progress: Int32Array | undefined;
   outbox: Message = [];
   outTransfer: Transferable[] = [];
   ready = false;
@@ -59,7 +63,9 @@ class WorkerSlot {
   lastMark = 0;
   lastError: unknown;
   idleTimer: TimerHandle | undefined;
-  constructor(readonly id: number, readonly handle: WorkerHandle) {}
+  constructor(readonly id: number, readonly handle: WorkerHandle, sharedMemory: boolean) {
+    this.progress = sharedMemory ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+  }
 }
 
 /**
@@ -226,7 +232,7 @@ export class WorkerPool extends ExecutorBase {
     worker.outbox.push(task.chunk ? "chunk" : "run", task.id, descriptor.id, task.args);
     if (task.transfer) worker.outTransfer.push(...task.transfer);
     worker.inFlight.set(task.id, task);
-    worker.tasksSent++;
+    task.seq = ++worker.tasksSent;
     task.worker = worker;
     this.#inFlight++;
   }
@@ -298,14 +304,14 @@ export class WorkerPool extends ExecutorBase {
   #spawn(): WorkerSlot {
     const workerId = this.#nextWorkerId++;
     const handle = this.#spawner.spawn({ workerId, name: `${this.options.name}-${workerId}` });
-    const worker = new WorkerSlot(workerId, handle);
+    const worker = new WorkerSlot(workerId, handle, this.capabilities.sharedMemory && typeof SharedArrayBuffer === "function");
     this.#workers.push(worker);
     handle.onMessage((message) => this.#receive(worker, message));
     handle.onError((error) => {
       worker.lastError ??= error;
     });
     handle.onExit((code, signal) => this.#onExit(worker, code, signal));
-    worker.outbox.push("hello", PROTOCOL_VERSION, workerId, this.options.concurrentTasksPerWorker);
+    worker.outbox.push("hello", PROTOCOL_VERSION, workerId, this.options.concurrentTasksPerWorker, worker.progress ?? null);
     const initializer = this.options.initializer;
     if (initializer !== undefined) {
       const descriptor = describeTask(initializer);
@@ -465,17 +471,19 @@ export class WorkerPool extends ExecutorBase {
     const startFailed = !worker.ready && (!worker.retiring || worker.lastError !== undefined);
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     const requeue: PoolTask[] = [];
+    // With shared memory the worker said exactly how many tasks it took up (results of finished ones may
+    // have died with it); without, tasks start in order, so at most `concurrentTasksPerWorker` may have.
+    const takenUp = worker.progress ? Atomics.load(worker.progress, 0) : undefined;
     let slots = this.options.concurrentTasksPerWorker;
     for (const task of worker.inFlight.values()) {
       this.#release(worker, task);
       if (task.done()) continue;
-      if (slots > 0) {
-        slots--;
-        if (worker.ready) {
-          const message = `Worker ${worker.id} ${how} while running this task${worker.lastError ? `: ${(worker.lastError as Error).message ?? String(worker.lastError)}` : ""}`;
-          this.#settle(task, "rejected", new WorkerCrashedError(message, { cause: worker.lastError }));
-          continue;
-        }
+      const started = takenUp !== undefined ? task.seq <= takenUp : slots > 0 && worker.ready;
+      if (slots > 0) slots--;
+      if (started) {
+        const message = `Worker ${worker.id} ${how} while running this task${worker.lastError ? `: ${(worker.lastError as Error).message ?? String(worker.lastError)}` : ""}`;
+        this.#settle(task, "rejected", new WorkerCrashedError(message, { cause: worker.lastError }));
+        continue;
       }
       task.worker = undefined;
       requeue.push(task);
