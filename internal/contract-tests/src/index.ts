@@ -446,3 +446,4 @@ export function runContractSuite({ name, createExecutor }: ContractSuiteOptions)
 }
 
 export { runReliabilitySuite, type ReliabilitySuiteOptions } from "./reliability.ts";
+export { isAlive, survivorsAfter } from "./processes.ts";

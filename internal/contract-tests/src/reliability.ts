@@ -8,7 +8,6 @@
 import { afterEach, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import {
@@ -27,6 +26,7 @@ import tasks from "../dist/tasks.js";
 import faults from "../dist/faults.js";
 import type { ContractExecutor } from "./index.ts";
 import { delay, rejection, within } from "./within.ts";
+import { survivorsAfter } from "./processes.ts";
 
 export interface ReliabilitySuiteOptions {
   /** Shown in the test names, e.g. "node-worker-threads". */
@@ -99,30 +99,6 @@ function assertStatsAddUp(executor: ContractExecutor, maxWorkers: number, when: 
     assert.ok(stats[key] >= 0, `${when}: stats.${key} is negative (${JSON.stringify(stats)})`);
   }
   assert.ok(stats.workers <= maxWorkers, `${when}: ${stats.workers} workers, more than maxWorkers ${maxWorkers}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    (globalThis as unknown as { process: { kill(pid: number, signal: number): void } }).process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return true;
-  }
-}
-
-async function survivorsAfter(pids: number[], ms: number): Promise<number[]> {
-  const deadline = Date.now() + ms;
-  let alive = pids.filter(isAlive);
-  while (alive.length > 0 && Date.now() < deadline) {
-    await delay(50);
-    alive = alive.filter(isAlive);
-  }
-  return alive;
 }
 
 /** Polls `condition` every 10 ms for up to `ms`. */
