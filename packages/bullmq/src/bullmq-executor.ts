@@ -3,9 +3,8 @@ import type { Redis } from "ioredis";
 import {
   CancelledError,
   ExecutorBase,
-  ExecutorShutdownError,
+  submissionRefusal,
   Future,
-  QueueFullError,
   WorkerCrashedError,
   appendCallSite,
   armRunOptions,
@@ -205,17 +204,11 @@ export class BullMQExecutor extends ExecutorBase {
     const descriptor = describeTask(task);
     if (options !== undefined) validateRunOptions(options);
     this.#submitted++;
-    if (this.#closing) {
-      this.#failed++;
-      return rejectedFuture(new ExecutorShutdownError(`Cannot submit a task: executor "${this.#name}" is shut down`));
-    }
-    if (this.#futures.size - this.#started >= this.#maxQueue) {
-      this.#failed++;
-      return rejectedFuture(new QueueFullError(`Cannot submit a task: ${this.#maxQueue} tasks are already pending (maxQueue)`));
-    }
-    if (options?.signal?.aborted) {
-      this.#cancelled++;
-      return rejectedFuture(new CancelledError("The task was cancelled before it was submitted", { cause: options.signal.reason }));
+    const refusal = submissionRefusal({ closing: this.#closing, name: this.#name, pending: this.#futures.size - this.#started, maxQueue: this.#maxQueue, signal: options?.signal });
+    if (refusal) {
+      if (refusal.cancelled) this.#cancelled++;
+      else this.#failed++;
+      return rejectedFuture(refusal.error);
     }
     let data: JobData;
     try {

@@ -1,4 +1,5 @@
 import { describeValue } from "./check-arguments.js";
+import { CancelledError, ExecutorShutdownError, QueueFullError } from "./errors.js";
 import type { Executor, ExecutorStats, MapOptions, RunOptions, ShutdownOptions } from "./executor.js";
 import type { Future } from "./future.js";
 import { mapWithExecutor } from "./map.js";
@@ -69,4 +70,39 @@ export abstract class ExecutorBase implements Executor {
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown({ wait: true });
   }
+}
+
+/** Why an executor refuses a task at submit, and whether that counts as a cancellation (else a failure). */
+export interface SubmissionRefusal {
+  readonly error: Error;
+  readonly cancelled: boolean;
+}
+
+/**
+ * The checks every executor makes at submit, in one order: shut down
+ * (`ExecutorShutdownError`), `maxQueue` reached (`QueueFullError`), signal
+ * already aborted (`CancelledError`). Returns undefined when the task may be
+ * queued.
+ *
+ * @example
+ * ```ts
+ * const refusal = submissionRefusal({ closing: false, name: "pool", pending: 10, maxQueue: 10, signal: undefined });
+ * refusal?.error.name; // "QueueFullError"
+ * ```
+ */
+export function submissionRefusal(state: {
+  closing: boolean;
+  name: string;
+  pending: number;
+  maxQueue: number;
+  signal: AbortSignal | undefined;
+}): SubmissionRefusal | undefined {
+  if (state.closing) return { error: new ExecutorShutdownError(`Cannot submit a task: executor "${state.name}" is shut down`), cancelled: false };
+  if (state.pending >= state.maxQueue) {
+    return { error: new QueueFullError(`Cannot submit a task: ${state.maxQueue} tasks are already pending (maxQueue)`), cancelled: false };
+  }
+  if (state.signal?.aborted) {
+    return { error: new CancelledError("The task was cancelled before it was submitted", { cause: state.signal.reason }), cancelled: true };
+  }
+  return undefined;
 }

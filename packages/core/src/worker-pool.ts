@@ -1,11 +1,11 @@
 import type { Transferable } from "./protocol.js";
 import { systemClock, type Clock, type TimerHandle } from "./clock.js";
 import { Deque } from "./deque.js";
-import { CancelledError, ExecutorShutdownError, QueueFullError, TaskArgumentError, WorkerCrashedError } from "./errors.js";
+import { CancelledError, TaskArgumentError, WorkerCrashedError } from "./errors.js";
 import type { ExecutorStats, RunOptions, ShutdownOptions } from "./executor.js";
 import { findUncloneable } from "./find-uncloneable.js";
 import { Future, rejectedFuture } from "./future.js";
-import { ExecutorBase } from "./executor-base.js";
+import { ExecutorBase, submissionRefusal } from "./executor-base.js";
 import { resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from "./pool-options.js";
 import { PROTOCOL_VERSION, RECORD_FIELDS, type Message, type SerializedError, type WorkerOp } from "./protocol.js";
 import { appendCallSite, deserializeError, serializeError } from "./serialize-error.js";
@@ -133,18 +133,11 @@ export class WorkerPool extends ExecutorBase {
     const descriptor = describeTask(task);
     if (options !== undefined) validateRunOptions(options);
     this.#submitted++;
-    if (this.#closing) {
-      this.#failed++;
-      return rejectedFuture(new ExecutorShutdownError(`Cannot submit a task: executor "${this.options.name}" is shut down`));
-    }
-    if (this.#pendingCount() >= this.options.maxQueue) {
-      this.#failed++;
-      return rejectedFuture(new QueueFullError(`Cannot submit a task: ${this.options.maxQueue} tasks are already pending (maxQueue)`));
-    }
-    if (options?.signal?.aborted) {
-      this.#cancelled++;
-      const reason = options.signal.reason;
-      return rejectedFuture(new CancelledError(`The task was cancelled before it was submitted`, { cause: reason }));
+    const refusal = submissionRefusal({ closing: this.#closing, name: this.options.name, pending: this.#pendingCount(), maxQueue: this.options.maxQueue, signal: options?.signal });
+    if (refusal) {
+      if (refusal.cancelled) this.#cancelled++;
+      else this.#failed++;
+      return rejectedFuture(refusal.error);
     }
     if (callSite === undefined && this.options.captureCallSite) callSite = new Error("submitted here");
     const poolTask = new PoolTask(this, this.#nextTaskId++, descriptor, args, chunk, options?.transfer, options?.onProgress, callSite);
