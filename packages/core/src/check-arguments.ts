@@ -2,7 +2,7 @@
 // that say what was expected and what was given, timers that go through the
 // clock, and AbortSignal plumbing. Only describeValue, integerOption and
 // durationOption are exported from the package (adapters validate with them).
-import type { Clock, TimerHandle } from "./clock.js";
+import type { Clock, TimerHandle } from "./asyncio/clock.js";
 
 /**
  * A short description of a value for error messages: `-1`, `"abc"`, `a function`, `an object`.

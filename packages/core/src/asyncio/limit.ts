@@ -1,5 +1,5 @@
-import { CancelledError } from "./errors.js";
-import { checkFunction, checkInteger } from "./check-arguments.js";
+import { CancelledError } from "../errors.js";
+import { checkFunction, checkInteger } from "../check-arguments.js";
 
 /** The function returned by {@link limit}: call it with a function and its arguments. */
 export interface LimitFunction {

@@ -1,4 +1,4 @@
-import { checkFunction, checkInteger, checkOptions, checkSignal, onAbort } from "./check-arguments.js";
+import { checkFunction, checkInteger, checkOptions, checkSignal, onAbort } from "../check-arguments.js";
 
 /**
  * One acquired permit. `release()` (or leaving an `await using` block)

@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from "./clock.js";
-import { checkClock, checkFunction, checkMs, checkOptions, describeValue, startTimer } from "./check-arguments.js";
+import { checkClock, checkFunction, checkMs, checkOptions, describeValue, startTimer } from "../check-arguments.js";
 
 /** What {@link watchEventLoop} reports about one block. */
 export interface EventLoopBlock {

@@ -1,6 +1,6 @@
-import { describeValue, durationOption, integerOption } from "./check-arguments.js";
-import type { Clock } from "./clock.js";
-import type { TaskLike } from "./tasks.js";
+import { describeValue, durationOption, integerOption } from "../check-arguments.js";
+import type { Clock } from "../asyncio/clock.js";
+import type { TaskLike } from "../tasks.js";
 
 /** Options every executor built on `WorkerPool` accepts, on every runtime. */
 export interface PoolOptions {

@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from "./clock.js";
-import { TimeoutError } from "./errors.js";
-import { checkClock, checkMs, checkOptions, checkSignal, onAbort, startTimer, toArray } from "./check-arguments.js";
+import { TimeoutError } from "../errors.js";
+import { checkClock, checkMs, checkOptions, checkSignal, onAbort, startTimer, toArray } from "../check-arguments.js";
 
 /** Options of {@link asCompleted}. */
 export interface AsCompletedOptions {

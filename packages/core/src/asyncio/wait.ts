@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from "./clock.js";
-import { checkClock, checkMs, checkOptions, checkSignal, describeValue, isThenable, onAbort, startTimer, toArray } from "./check-arguments.js";
+import { checkClock, checkMs, checkOptions, checkSignal, describeValue, isThenable, onAbort, startTimer, toArray } from "../check-arguments.js";
 
 /** When {@link wait} returns, as in Python's `asyncio.wait`. */
 export type ReturnWhen = "FIRST_COMPLETED" | "FIRST_EXCEPTION" | "ALL_COMPLETED";

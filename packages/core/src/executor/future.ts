@@ -1,4 +1,4 @@
-import { CancelledError } from "./errors.js";
+import { CancelledError } from "../errors.js";
 
 /** Where a Future is in its life, as in Python's `concurrent.futures.Future`. */
 export type FutureState = "pending" | "running" | "fulfilled" | "rejected" | "cancelled";

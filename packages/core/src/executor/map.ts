@@ -1,7 +1,7 @@
-import { Deque } from "./deque.js";
+import { Deque } from "../pool/deque.js";
 import type { MapOptions, RunOptions } from "./executor.js";
 import type { Future } from "./future.js";
-import { checkSignal, describeValue, durationOption, integerOption } from "./check-arguments.js";
+import { checkSignal, describeValue, durationOption, integerOption } from "../check-arguments.js";
 
 /** Submits one chunk of items; the Future resolves to one result per item. */
 export type SubmitChunk<T, R> = (items: T[], options: RunOptions | undefined) => Future<R[]>;

@@ -1,7 +1,7 @@
-import { describeValue } from "./check-arguments.js";
+import { describeValue } from "../check-arguments.js";
 import type { Executor } from "./executor.js";
 import type { Future } from "./future.js";
-import { describeTask, type TaskLike } from "./tasks.js";
+import { describeTask, type TaskLike } from "../tasks.js";
 
 type DefaultExecutorState = { create: (() => Executor) | undefined; executor: Executor | undefined };
 const stateKey = Symbol.for("offloop.defaultExecutor");
@@ -72,7 +72,7 @@ export function setDefaultExecutor(executor: Executor): void {
  * @example
  * ```ts
  * import { runInExecutor } from "offloop";
- * import tasks from "./tasks.js";
+ * import tasks from "../tasks.js";
  * const n = await runInExecutor(null, tasks.fib, 30);
  * ```
  */

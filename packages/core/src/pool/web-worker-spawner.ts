@@ -1,5 +1,5 @@
-import type { Message, Transferable } from "./protocol.js";
-import { serve } from "./serve.js";
+import type { Message, Transferable } from "../protocol/protocol.js";
+import { serve } from "../worker/serve.js";
 import type { Spawner, SpawnerCapabilities, WorkerHandle } from "./spawner.js";
 
 /** What the pool calls on a web `Worker` (structural: Bun's, Deno's or a browser's). */

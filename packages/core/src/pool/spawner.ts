@@ -1,5 +1,5 @@
-import type { Transferable } from "./protocol.js";
-import type { Message } from "./protocol.js";
+import type { Transferable } from "../protocol/protocol.js";
+import type { Message } from "../protocol/protocol.js";
 
 /** One live worker, as the runtime gives it: what the pool calls on it. */
 export interface WorkerHandle {

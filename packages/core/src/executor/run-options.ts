@@ -1,6 +1,6 @@
-import { describeValue, durationOption } from "./check-arguments.js";
-import { systemClock, type Clock } from "./clock.js";
-import { TimeoutError } from "./errors.js";
+import { describeValue, durationOption } from "../check-arguments.js";
+import { systemClock, type Clock } from "../asyncio/clock.js";
+import { TimeoutError } from "../errors.js";
 import type { RunOptions } from "./executor.js";
 import type { Future } from "./future.js";
 

@@ -1,5 +1,5 @@
-import { CancelledError } from "./errors.js";
-import { checkOptions, checkSignal, describeValue, isCancellable, isThenable, onAbort } from "./check-arguments.js";
+import { CancelledError } from "../errors.js";
+import { checkOptions, checkSignal, describeValue, isCancellable, isThenable, onAbort } from "../check-arguments.js";
 
 /** Options of {@link TaskGroup}. */
 export interface TaskGroupOptions {

@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from "./clock.js";
-import { checkClock, checkMs, checkOptions, checkSignal, onAbort, startTimer } from "./check-arguments.js";
+import { checkClock, checkMs, checkOptions, checkSignal, onAbort, startTimer } from "../check-arguments.js";
 
 /** Options of {@link sleep}. */
 export interface SleepOptions {

@@ -1,9 +1,9 @@
-import { describeValue } from "./check-arguments.js";
-import { CancelledError, ExecutorShutdownError, QueueFullError } from "./errors.js";
+import { describeValue } from "../check-arguments.js";
+import { CancelledError, ExecutorShutdownError, QueueFullError } from "../errors.js";
 import type { Executor, ExecutorStats, MapOptions, RunOptions, ShutdownOptions } from "./executor.js";
 import type { Future } from "./future.js";
 import { mapWithExecutor } from "./map.js";
-import { describeTask, type TaskLike } from "./tasks.js";
+import { describeTask, type TaskLike } from "../tasks.js";
 
 /**
  * The front door every offloop executor shares: `submit`, `run`, `map` (with

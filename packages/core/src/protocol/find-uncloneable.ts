@@ -1,4 +1,4 @@
-import { describeValue } from "./check-arguments.js";
+import { describeValue } from "../check-arguments.js";
 
 /**
  * Finds what in `value` cannot be structured-cloned and describes it by path,

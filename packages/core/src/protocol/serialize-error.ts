@@ -1,6 +1,6 @@
-import * as offloopErrors from "./errors.js";
+import * as offloopErrors from "../errors.js";
 import type { SerializedError } from "./protocol.js";
-import { describeValue } from "./check-arguments.js";
+import { describeValue } from "../check-arguments.js";
 
 const registeredClasses = new Map<string, new (...args: never[]) => Error>(
   Object.values(offloopErrors).map((errorClass) => [errorClass.name, errorClass]),

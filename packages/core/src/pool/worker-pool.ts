@@ -1,18 +1,18 @@
-import type { Transferable } from "./protocol.js";
-import { systemClock, type Clock, type TimerHandle } from "./clock.js";
+import type { Transferable } from "../protocol/protocol.js";
+import { systemClock, type Clock, type TimerHandle } from "../asyncio/clock.js";
 import { Deque } from "./deque.js";
-import { CancelledError, TaskArgumentError, WorkerCrashedError } from "./errors.js";
-import type { ExecutorStats, RunOptions, ShutdownOptions } from "./executor.js";
-import { findUncloneable } from "./find-uncloneable.js";
-import { Future, rejectedFuture } from "./future.js";
-import { ExecutorBase, submissionRefusal } from "./executor-base.js";
+import { CancelledError, TaskArgumentError, WorkerCrashedError } from "../errors.js";
+import type { ExecutorStats, RunOptions, ShutdownOptions } from "../executor/executor.js";
+import { findUncloneable } from "../protocol/find-uncloneable.js";
+import { Future, rejectedFuture } from "../executor/future.js";
+import { ExecutorBase, submissionRefusal } from "../executor/executor-base.js";
 import { resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from "./pool-options.js";
-import { PROTOCOL_VERSION, RECORD_FIELDS, type Message, type SerializedError, type WorkerOp } from "./protocol.js";
-import { appendCallSite, deserializeError, serializeError } from "./serialize-error.js";
-import { armRunOptions, validateRunOptions } from "./run-options.js";
-import { describeValue } from "./check-arguments.js";
+import { PROTOCOL_VERSION, RECORD_FIELDS, type Message, type SerializedError, type WorkerOp } from "../protocol/protocol.js";
+import { appendCallSite, deserializeError, serializeError } from "../protocol/serialize-error.js";
+import { armRunOptions, validateRunOptions } from "../executor/run-options.js";
+import { describeValue } from "../check-arguments.js";
 import type { Spawner, SpawnerCapabilities, WorkerHandle } from "./spawner.js";
-import { describeTask, type TaskDescriptor, type TaskLike } from "./tasks.js";
+import { describeTask, type TaskDescriptor, type TaskLike } from "../tasks.js";
 
 /** Aim for about this much work per worker per message, so tiny tasks batch and long ones do not pile up. */
 const BATCH_TARGET_MS = 2;

@@ -1,4 +1,4 @@
-import { checkOptions, checkSignal, describeValue, isCancellable, onAbort, toArray } from "./check-arguments.js";
+import { checkOptions, checkSignal, describeValue, isCancellable, onAbort, toArray } from "../check-arguments.js";
 
 /** Options of {@link gather}. */
 export interface GatherOptions {

@@ -1,10 +1,10 @@
-import type { Transferable } from "./protocol.js";
-import { TaskArgumentError, UnknownTaskError, CancelledError } from "./errors.js";
-import { findUncloneable } from "./find-uncloneable.js";
-import { PROTOCOL_VERSION, RECORD_FIELDS, type Message, type PoolOp, type SerializedError } from "./protocol.js";
-import { deserializeError, isSerializedError, serializeError, withoutOwnFrames } from "./serialize-error.js";
+import type { Transferable } from "../protocol/protocol.js";
+import { TaskArgumentError, UnknownTaskError, CancelledError } from "../errors.js";
+import { findUncloneable } from "../protocol/find-uncloneable.js";
+import { PROTOCOL_VERSION, RECORD_FIELDS, type Message, type PoolOp, type SerializedError } from "../protocol/protocol.js";
+import { deserializeError, isSerializedError, serializeError, withoutOwnFrames } from "../protocol/serialize-error.js";
 import { setActiveTask, type ActiveTask, type TaskContext } from "./task-context.js";
-import { registeredTasks } from "./tasks.js";
+import { registeredTasks } from "../tasks.js";
 import { unwrapTransfer } from "./with-transfer.js";
 
 /** The worker's end of the channel to its pool, as an adapter's worker entry provides it. */

@@ -1,4 +1,4 @@
-import type { Transferable } from "./protocol.js";
+import type { Transferable } from "../protocol/protocol.js";
 const transferKey = Symbol.for("offloop.withTransfer");
 
 /** A task result paired with the buffers to move (not copy) back to the caller. */

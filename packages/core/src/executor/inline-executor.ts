@@ -1,9 +1,9 @@
-import type { Transferable } from "./protocol.js";
-import type { PoolOptions } from "./pool-options.js";
-import type { Message } from "./protocol.js";
-import { serve } from "./serve.js";
-import type { Spawner, WorkerHandle } from "./spawner.js";
-import { WorkerPool } from "./worker-pool.js";
+import type { Transferable } from "../protocol/protocol.js";
+import type { PoolOptions } from "../pool/pool-options.js";
+import type { Message } from "../protocol/protocol.js";
+import { serve } from "../worker/serve.js";
+import type { Spawner, WorkerHandle } from "../pool/spawner.js";
+import { WorkerPool } from "../pool/worker-pool.js";
 
 /**
  * A "worker" on the calling thread: messages are structured-cloned like

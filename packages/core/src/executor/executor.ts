@@ -1,6 +1,6 @@
-import type { Transferable } from "./protocol.js";
+import type { Transferable } from "../protocol/protocol.js";
 import type { Future } from "./future.js";
-import type { TaskLike } from "./tasks.js";
+import type { TaskLike } from "../tasks.js";
 
 /** Options for one task run. */
 export interface RunOptions {
