@@ -1,2 +1,2 @@
 import { defineConfig } from "tsup";
-export default defineConfig({ entry: ["src/index.ts"], format: ["esm"], dts: true, clean: true, sourcemap: true, target: "es2022" });
+export default defineConfig({ entry: ["src/index.ts", "src/worker.ts"], format: ["esm"], dts: true, clean: true, sourcemap: true, target: "es2022" });

@@ -3,7 +3,7 @@
  * pool on the other side of `parentPort`. Users never import it.
  */
 import { parentPort } from "node:worker_threads";
-import { serve } from "@offloop/core";
+import { serve } from "@offloop/core/worker";
 
 const port = parentPort;
 if (!port) throw new Error("@offloop/node-worker-threads/worker must run inside a worker thread");

@@ -1,5 +1,5 @@
 import type { Message, Transferable } from "../protocol/protocol.js";
-import { serve } from "../worker/serve.js";
+import { isExitNotice, type ExitNotice } from "../protocol/exit-notice.js";
 import type { Spawner, SpawnerCapabilities, WorkerHandle } from "./spawner.js";
 
 /** What the pool calls on a web `Worker` (structural: Bun's, Deno's or a browser's). */
@@ -11,25 +11,6 @@ export interface WebWorkerLike {
   ref?(): void;
   /** Bun has it; Deno and browsers do not. */
   unref?(): void;
-}
-
-/** What a worker entry calls on its global scope (`self`). */
-export interface WebWorkerScope {
-  postMessage(message: unknown, transfer?: Transferable[]): void;
-  addEventListener(type: "message" | "unload", listener: (event: { data: unknown }) => void): void;
-}
-
-/**
- * What the worker posts from its `unload` event when it exits by itself
- * (`process.exit()` in a task): Deno tells the parent nothing then. It is not
- * an array, so it can never be taken for a protocol message.
- */
-interface ExitNotice {
-  offloopExit: number | null;
-}
-
-function isExitNotice(data: unknown): data is ExitNotice {
-  return typeof data === "object" && data !== null && !Array.isArray(data) && "offloopExit" in data;
 }
 
 /** How to start web Workers for a pool: the parts that differ between hosts. */
@@ -157,39 +138,4 @@ function errorFromEvent(event: ErrorEventLike): unknown {
   if (event.error != null) return event.error;
   const where = event.filename ? ` (${event.filename}${event.lineno ? `:${event.lineno}` : ""})` : "";
   return new Error(`Uncaught error in worker: ${event.message ?? "unknown error"}${where}`);
-}
-
-/** Options of `serveWebWorker`. */
-export interface ServeWebWorkerOptions {
-  /** The worker's global scope. Default `globalThis`. */
-  scope?: WebWorkerScope;
-  /** Reads the exit code when the worker exits by itself (Deno: `() => Deno.exitCode`). Default: `process.exitCode` if the host has `process`. */
-  exitCode?: () => number | undefined;
-}
-
-/**
- * The worker side of `webWorkerSpawner`: a web Worker entry module calls it
- * once to serve tasks for the pool. When a task exits the worker (e.g.
- * `process.exit()`), it tells the pool from the `unload` event, since some
- * hosts (Deno) fire nothing in the parent then.
- *
- * @example
- * ```ts
- * // worker.ts of an adapter
- * import { serveWebWorker } from "@offloop/core";
- * serveWebWorker();
- * ```
- */
-export function serveWebWorker(options: ServeWebWorkerOptions = {}): void {
-  const scope = options.scope ?? (globalThis as unknown as WebWorkerScope);
-  const exitCode = options.exitCode ?? (() => (globalThis as { process?: { exitCode?: number } }).process?.exitCode);
-  scope.addEventListener("unload", () => {
-    const code = exitCode();
-    const notice: ExitNotice = { offloopExit: typeof code === "number" ? code : null };
-    scope.postMessage(notice);
-  });
-  serve({
-    postMessage: (message, transfer) => (transfer ? scope.postMessage(message, transfer) : scope.postMessage(message)),
-    onMessage: (listener) => scope.addEventListener("message", (event) => listener(event.data as Message)),
-  });
 }
