@@ -67,6 +67,7 @@ export function renderReport(report) {
       }
       if (extra2) cells += ` | ${fmt(entry.rssGrowthMb?.median, 1)}`;
       if (entry.errors.length) cells += ` (${entry.errors.length} failed rounds)`;
+      if (entry.shutdownHung) cells += ` (shutdown hung after measuring in ${entry.shutdownHung} rounds)`;
       lines.push(`${cells} |`);
     }
     lines.push("");
