@@ -2,9 +2,9 @@
  * The one behavioural suite that every offloop executor runs, on every
  * runtime. An adapter's test file calls `runContractSuite` with a factory;
  * what a runtime cannot do is read from the executor's `capabilities`, so a
- * test is marked skipped with the reason instead of silently passing.
+ * test is marked skipped (vitest `it.skip`) with the reason in its name instead of silently passing.
  */
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import assert from "node:assert/strict";
 import {
   CancelledError,
@@ -23,6 +23,7 @@ import tasks from "../dist/tasks.js";
 // @ts-types="../dist/errors.d.ts"
 import { PaymentError } from "../dist/errors.js";
 import { delay, rejection, within } from "./within.ts";
+import { itOrSkip } from "./skip.ts";
 
 /** An executor under test; `capabilities` says what its runtime cannot do. */
 export type ContractExecutor = Executor & { readonly capabilities?: Partial<SpawnerCapabilities> };
@@ -127,7 +128,7 @@ export function runContractSuite({ name, createExecutor }: ContractSuiteOptions)
           assert.deepEqual(seen, [1, 2, 3]);
         }));
 
-      it("moves buffers with a transfer list, both ways", { skip: !capabilities.transfer && "this runtime copies instead of transferring" }, () =>
+      itOrSkip(!capabilities.transfer && "this runtime copies instead of transferring")("moves buffers with a transfer list, both ways", () =>
         withExecutor({ maxWorkers: 1 }, async (executor) => {
           const buffer = new ArrayBuffer(1024);
           assert.equal(await within(executor.run(tasks.byteLength, [buffer], { transfer: [buffer] })), 1024);
@@ -243,7 +244,7 @@ export function runContractSuite({ name, createExecutor }: ContractSuiteOptions)
           assert.equal(await within(executor.submit(tasks.whoami)), before, "same worker serves the next task");
         }));
 
-      it("really stops a running busy loop that is cancelled, and keeps serving", { skip: !capabilities.terminatesBusyLoop && "terminate() cannot stop a busy thread on this runtime" }, () =>
+      itOrSkip(!capabilities.terminatesBusyLoop && "terminate() cannot stop a busy thread on this runtime")("really stops a running busy loop that is cancelled, and keeps serving", () =>
         withExecutor({ maxWorkers: 1, cancelGrace: 100 }, async (executor) => {
           const shared = capabilities.sharedMemory ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
           const future = executor.submit(tasks.spin, shared);
@@ -261,7 +262,7 @@ export function runContractSuite({ name, createExecutor }: ContractSuiteOptions)
           }
         }));
 
-      it("times out a task with TimeoutError and stops it", { skip: !capabilities.terminatesBusyLoop && "terminate() cannot stop a busy thread on this runtime" }, () =>
+      itOrSkip(!capabilities.terminatesBusyLoop && "terminate() cannot stop a busy thread on this runtime")("times out a task with TimeoutError and stops it", () =>
         withExecutor({ maxWorkers: 1, cancelGrace: 100 }, async (executor) => {
           const error = await rejection(executor.run(tasks.spin, [], { timeout: 100 }));
           assert.ok(TimeoutError.isInstance(error), `expected TimeoutError, got ${error.name}`);
@@ -382,14 +383,14 @@ export function runContractSuite({ name, createExecutor }: ContractSuiteOptions)
           assert.equal(new Set(ids).size, 3, `worker ids ${ids.join(",")}`);
         }));
 
-      it("fails only the task of a worker that exits, then keeps serving", { skip: !capabilities.crashIsolation && "a crash here takes down the caller too" }, () =>
+      itOrSkip(!capabilities.crashIsolation && "a crash here takes down the caller too")("fails only the task of a worker that exits, then keeps serving", () =>
         withExecutor({ maxWorkers: 1 }, async (executor) => {
           const error = await rejection(executor.submit(tasks.exit, 7));
           assert.ok(WorkerCrashedError.isInstance(error), `expected WorkerCrashedError, got ${error.name}: ${error.message}`);
           assert.equal(await within(executor.submit(tasks.add, 20, 22)), 42);
         }));
 
-      it("fails only the task of a worker hit by an uncaught error, with the error as cause", { skip: !capabilities.crashIsolation && "a crash here takes down the caller too" }, () =>
+      itOrSkip(!capabilities.crashIsolation && "a crash here takes down the caller too")("fails only the task of a worker hit by an uncaught error, with the error as cause", () =>
         withExecutor({ maxWorkers: 1 }, async (executor) => {
           const error = await rejection(executor.submit(tasks.crashInTimer));
           assert.ok(WorkerCrashedError.isInstance(error), `expected WorkerCrashedError, got ${error.name}: ${error.message}`);
@@ -447,3 +448,4 @@ export function runContractSuite({ name, createExecutor }: ContractSuiteOptions)
 
 export { runReliabilitySuite, type ReliabilitySuiteOptions } from "./reliability.ts";
 export { isAlive, survivorsAfter } from "./processes.ts";
+export { describeOrSkip, itOrSkip, type SkipReason } from "./skip.ts";

@@ -5,7 +5,7 @@
  * is written once and every adapter calls it; what a runtime cannot do is read
  * from `executor.capabilities` and shown as a skip with the reason.
  */
-import { afterEach, beforeEach, describe, it } from "node:test";
+import { afterEach, beforeEach, describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -27,6 +27,7 @@ import faults from "../dist/faults.js";
 import type { ContractExecutor } from "./index.ts";
 import { delay, rejection, within } from "./within.ts";
 import { survivorsAfter } from "./processes.ts";
+import { itOrSkip } from "./skip.ts";
 
 export interface ReliabilitySuiteOptions {
   /** Shown in the test names, e.g. "node-worker-threads". */
@@ -168,7 +169,7 @@ export function runReliabilitySuite({ name, createExecutor, runtime, memoryLimit
     trackRejections();
 
     describe("faults in tasks and workers", () => {
-      it("a worker that calls process.exit() mid-task fails that task only; queued tasks run once each", { skip: notIsolated }, () =>
+      itOrSkip(notIsolated)("a worker that calls process.exit() mid-task fails that task only; queued tasks run once each", () =>
         withExecutor({ maxWorkers: 1 }, async (executor) => {
           const crash = executor.submit(faults.exitLater, 30, 9);
           const queued = Array.from({ length: 20 }, (_, index) => executor.submit(tasks.add, index, 100));
@@ -179,7 +180,7 @@ export function runReliabilitySuite({ name, createExecutor, runtime, memoryLimit
           await keepsServing(executor);
         }));
 
-      it("three crashes in a row are not mistaken for start failures", { skip: notIsolated, timeout: 60_000 }, () =>
+      itOrSkip(notIsolated)("three crashes in a row are not mistaken for start failures", { timeout: 60_000 }, () =>
         withExecutor({ maxWorkers: 1 }, async (executor) => {
           for (let round = 0; round < 3; round++) {
             const error = await rejection(executor.submit(tasks.exit, 5));
@@ -188,7 +189,7 @@ export function runReliabilitySuite({ name, createExecutor, runtime, memoryLimit
           await keepsServing(executor);
         }));
 
-      it("a crash with concurrentTasksPerWorker fails the tasks running beside it, re-runs none, and loses none", { skip: notIsolated }, () =>
+      itOrSkip(notIsolated)("a crash with concurrentTasksPerWorker fails the tasks running beside it, re-runs none, and loses none", () =>
         withExecutor({ maxWorkers: 1, concurrentTasksPerWorker: 4 }, async (executor) => {
           const shared = capabilities.sharedMemory ? new Int32Array(new SharedArrayBuffer(4 * 40)) : null;
           const crash = track(executor.submit(faults.exitLater, 50, 4));
@@ -206,7 +207,7 @@ export function runReliabilitySuite({ name, createExecutor, runtime, memoryLimit
           await keepsServing(executor);
         }));
 
-      it("an uncaught exception in a timer inside a worker fails the running task with the error as cause", { skip: notIsolated }, () =>
+      itOrSkip(notIsolated)("an uncaught exception in a timer inside a worker fails the running task with the error as cause", () =>
         withExecutor({ maxWorkers: 1 }, async (executor) => {
           const crash = executor.submit(tasks.crashInTimer);
           const queued = executor.submit(tasks.add, 1, 1);
@@ -216,7 +217,7 @@ export function runReliabilitySuite({ name, createExecutor, runtime, memoryLimit
           assert.equal(await within(queued), 2);
         }));
 
-      it("an unhandled rejection inside a worker never reaches the caller, and the pool keeps serving", { skip: notIsolated }, () =>
+      itOrSkip(notIsolated)("an unhandled rejection inside a worker never reaches the caller, and the pool keeps serving", () =>
         withExecutor({ maxWorkers: 1 }, async (executor) => {
           const outcome = await within(track(executor.submit(faults.unhandledRejection, 100)).outcome);
           if (outcome.state === "fulfilled") assert.equal(outcome.value, "survived");
@@ -227,7 +228,7 @@ export function runReliabilitySuite({ name, createExecutor, runtime, memoryLimit
           await keepsServing(executor);
         }));
 
-      it("a worker out of memory fails its task with WorkerCrashedError and is replaced", { skip: !memoryLimit && "this adapter cannot cap a worker's heap" }, () =>
+      itOrSkip(!memoryLimit && "this adapter cannot cap a worker's heap")("a worker out of memory fails its task with WorkerCrashedError and is replaced", () =>
         withExecutor({ maxWorkers: 1, ...memoryLimit }, async (executor) => {
           const error = await rejection(within(executor.submit(faults.allocateForever), 60_000, "the leaking task"));
           assert.ok(WorkerCrashedError.isInstance(error), `expected WorkerCrashedError, got ${error.name}: ${error.message}`);
@@ -246,7 +247,7 @@ export function runReliabilitySuite({ name, createExecutor, runtime, memoryLimit
           await eventually(() => executor.stats.running === 0, 5_000, "the never-ending tasks leaving the pool");
         }));
 
-      it("a task blocking its worker's event loop is settled at once on timeout, and a fresh worker serves the next task", { skip: notIsolated }, () =>
+      itOrSkip(notIsolated)("a task blocking its worker's event loop is settled at once on timeout, and a fresh worker serves the next task", () =>
         withExecutor({ maxWorkers: 1, cancelGrace: 50 }, async (executor) => {
           const started = Date.now();
           const error = await rejection(executor.run(faults.blockFor, [4_000], { timeout: 100 }));
@@ -518,7 +519,7 @@ export function runReliabilitySuite({ name, createExecutor, runtime, memoryLimit
         assert.equal(executor.stats.workers, 0);
       });
 
-      it("a user's script exits by itself after shutdown, even after a crash and a cancel", { skip: !adapter && "no adapter module given for a child script" }, async () => {
+      itOrSkip(!adapter && "no adapter module given for a child script")("a user's script exits by itself after shutdown, even after a crash and a cancel", async () => {
         const { code, signal, lines, stderr } = await runScript("exit", 30_000);
         assert.equal(signal, null, `the script had to be killed: ${stderr}`);
         assert.equal(code, 0, stderr);
@@ -530,7 +531,7 @@ export function runReliabilitySuite({ name, createExecutor, runtime, memoryLimit
       });
 
       for (const signalName of ["SIGINT", "SIGTERM"] as const) {
-        it(`${signalName} to a user's script with busy workers leaves no worker behind`, { skip: !adapter && "no adapter module given for a child script" }, async () => {
+        itOrSkip(!adapter && "no adapter module given for a child script")(`${signalName} to a user's script with busy workers leaves no worker behind`, async () => {
           const { code, signal, lines, stderr } = await runScript("signal", 30_000, signalName);
           // The script ended (runScript fails on a hang). Usually by the signal; threads.js catches SIGINT/SIGTERM itself, terminates its workers and exits with code 0.
           assert.ok(signal === signalName || code !== null, `the script did not end by ${signalName}: ${stderr}`);
@@ -541,7 +542,7 @@ export function runReliabilitySuite({ name, createExecutor, runtime, memoryLimit
           assert.deepEqual(survivors, [], `workers outlived a ${signalName}ed script`);
         });
 
-        it(`a ${signalName} handler that calls shutdown({ cancelPending: true }) exits cleanly`, { skip: !adapter && "no adapter module given for a child script" }, async () => {
+        itOrSkip(!adapter && "no adapter module given for a child script")(`a ${signalName} handler that calls shutdown({ cancelPending: true }) exits cleanly`, async () => {
           const { code, lines, stderr } = await runScript("handler", 30_000, signalName);
           assert.equal(code, 0, stderr);
           assert.deepEqual(lines[1], { clean: signalName, left: 0 });

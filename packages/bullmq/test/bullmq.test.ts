@@ -1,7 +1,8 @@
 // What BullMQExecutor and startWorker do beyond the shared contract: retries,
 // task modules found under each side's own root, hosts counted in stats,
 // option errors at construction, and the CLI.
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
+import { describeOrSkip } from "@offloop/contract-tests";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -13,12 +14,12 @@ import { redisAvailable, skipReason, startRedis, type RedisServer } from "./redi
 const fixtures = (path: string) => fileURLToPath(new URL(`./fixtures/${path}`, import.meta.url));
 let queues = 0;
 
-describe("@offloop/bullmq", { skip: skipReason }, () => {
+describeOrSkip(skipReason)("@offloop/bullmq", () => {
   let redis: RedisServer;
-  before(async () => {
+  beforeAll(async () => {
     if (redisAvailable) redis = await startRedis();
   });
-  after(() => redis?.stop());
+  afterAll(() => redis?.stop());
 
   /** A producer and one in-process host on a fresh queue, closed after `body`. */
   async function withPair(

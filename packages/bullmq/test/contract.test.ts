@@ -1,6 +1,6 @@
-import { after, describe, it } from "node:test";
+import { afterAll, describe } from "vitest";
 import { Redis } from "ioredis";
-import { runContractSuite } from "@offloop/contract-tests";
+import { itOrSkip, runContractSuite } from "@offloop/contract-tests";
 import { BullMQExecutor, startWorker, type StartWorkerOptions, type WorkerHost } from "@offloop/bullmq";
 import { redisAvailable, skipReason, startRedis, type RedisServer } from "./redis.js";
 
@@ -17,7 +17,7 @@ import { redisAvailable, skipReason, startRedis, type RedisServer } from "./redi
 // connection's handshake on a loaded machine can outlast the suite's "running
 // after 50 ms" assumptions.
 if (!redisAvailable) {
-  describe("executor contract: bullmq", () => it("needs redis-server", { skip: skipReason }, () => {}));
+  describe("executor contract: bullmq", () => itOrSkip(skipReason)("needs redis-server", () => {}));
 } else {
   const redis: RedisServer = await startRedis();
   const shared = new Redis({ ...redis.connection, maxRetriesPerRequest: null });
@@ -52,7 +52,7 @@ if (!redisAvailable) {
       return executor;
     },
   });
-  after(async () => {
+  afterAll(async () => {
     await Promise.all([...started].map((host) => host.close()));
     shared.disconnect();
     await redis.stop();

@@ -1,7 +1,8 @@
 // A worker host is SIGKILLed while it runs jobs: BullMQ's stalled-job check on
 // the surviving host re-queues them, every Future settles exactly once with the
 // right result, and Redis recorded one completion per job.
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
+import { describeOrSkip } from "@offloop/contract-tests";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -29,12 +30,12 @@ function startHost(port: number): Promise<ChildProcess> {
   });
 }
 
-describe("a worker host dies mid-job", { skip: skipReason }, () => {
+describeOrSkip(skipReason)("a worker host dies mid-job", () => {
   let redis: RedisServer;
-  before(async () => {
+  beforeAll(async () => {
     if (redisAvailable) redis = await startRedis();
   });
-  after(() => redis?.stop());
+  afterAll(() => redis?.stop());
 
   it("re-queues its jobs to the surviving host: no result lost, none delivered twice", { timeout: 60_000 }, async () => {
     const doomed = await startHost(redis.port);

@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { gather, CancelledError } from "@offloop/core";
 import { fakeFuture, flush, deferred, type FakeFuture } from "./helpers.ts";

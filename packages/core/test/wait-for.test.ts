@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { waitFor, manualClock, TimeoutError, CancelledError } from "@offloop/core";
 import { fakeFuture, type FakeFuture } from "./helpers.ts";

@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { watchEventLoop, sleep, type Clock, type EventLoopBlock } from "@offloop/core";
 import { countingClock } from "./helpers.ts";

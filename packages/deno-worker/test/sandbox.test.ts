@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { ThreadPoolExecutor } from "@offloop/deno-worker";
 import tasks from "./fixtures/tasks.ts";

@@ -1,4 +1,5 @@
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
+import { itOrSkip } from "@offloop/contract-tests";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -17,7 +18,7 @@ async function crashOf(promise: PromiseLike<unknown>): Promise<Error> {
 }
 
 describe("a crashing child costs one task, never the pool", () => {
-  it("fails the task of a child killed by SIGSEGV with WorkerCrashedError naming the signal", { skip: runtimeName === "deno" && "Deno survives a SIGSEGV sent with kill()" }, async () => {
+  itOrSkip(runtimeName === "deno" && "Deno survives a SIGSEGV sent with kill()")("fails the task of a child killed by SIGSEGV with WorkerCrashedError naming the signal", async () => {
     await using executor = new ProcessPoolExecutor({ maxWorkers: 1 });
     const error = await crashOf(executor.submit(tasks.segfault));
     assert.ok(WorkerCrashedError.isInstance(error), `expected WorkerCrashedError, got ${error.name}: ${error.message}`);

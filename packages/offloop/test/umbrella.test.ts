@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { runInExecutor, toThread, getDefaultExecutor, ThreadPoolExecutor, defineTasks, runtime } from "offloop";
 import tasks from "@offloop/contract-tests/fixtures/tasks";
