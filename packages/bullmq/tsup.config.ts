@@ -1,2 +1,4 @@
 import { defineConfig } from "tsup";
-export default defineConfig({ entry: ["src/index.ts", "src/cli.ts"], format: ["esm"], dts: { entry: "src/index.ts" }, clean: true, sourcemap: true, target: "es2022" });
+// BullMQExecutor's declaration names Symbol.asyncDispose: see packages/core/tsup.config.ts.
+const dtsBanner = '/// <reference lib="esnext.disposable" />';
+export default defineConfig({ entry: ["src/index.ts", "src/cli.ts"], format: ["esm"], dts: { entry: "src/index.ts", banner: dtsBanner }, clean: true, sourcemap: true, target: "es2022" });
