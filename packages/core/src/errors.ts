@@ -106,6 +106,22 @@ export class WorkerCrashedError extends OffloopError {
 }
 
 /**
+ * A worker could not be started (the runtime refused its options, its entry
+ * failed to load, the initializer threw, or it exited before it was ready),
+ * so the tasks waiting for it were failed instead of waiting forever. The
+ * runtime's own error is the `cause`.
+ *
+ * @example
+ * ```ts
+ * try { await executor.submit(tasks.fib, 30) }
+ * catch (error) { if (WorkerStartError.isInstance(error)) console.error(error.message, error.cause) }
+ * ```
+ */
+export class WorkerStartError extends OffloopError {
+  override readonly name = "WorkerStartError" as const;
+}
+
+/**
  * An argument or a result cannot be sent between threads or processes. The
  * message names the path, e.g. `args[1].onDone is a function`.
  *
@@ -142,4 +158,78 @@ export class UnknownTaskError extends OffloopError {
  */
 export class TaskDefinitionError extends OffloopError {
   override readonly name = "TaskDefinitionError" as const;
+}
+
+/**
+ * `queue.getNowait()` found the `Queue` empty (Python's `asyncio.QueueEmpty`).
+ * A full queue's `putNowait()` throws `QueueFullError`.
+ *
+ * @example
+ * ```ts
+ * import { Queue, QueueEmptyError } from "@offloop/core";
+ * try { new Queue().getNowait() } catch (error) { QueueEmptyError.isInstance(error) } // true
+ * ```
+ */
+export class QueueEmptyError extends OffloopError {
+  override readonly name = "QueueEmptyError" as const;
+}
+
+/**
+ * The `Queue` was shut down (Python 3.13's `asyncio.QueueShutDown`): `put`
+ * after `shutdown()`, and `get` once a shut-down queue is empty (at once
+ * after `shutdown({ immediate: true })`).
+ *
+ * @example
+ * ```ts
+ * import { Queue, QueueShutDownError } from "@offloop/core";
+ * const queue = new Queue<number>();
+ * queue.shutdown();
+ * await queue.put(1).catch((error) => QueueShutDownError.isInstance(error)); // true
+ * ```
+ */
+export class QueueShutDownError extends OffloopError {
+  override readonly name = "QueueShutDownError" as const;
+}
+
+/**
+ * A worker died while it held this `Mutex` (offloop/shared), so what the
+ * mutex protects may be half-updated: `lock()` throws this instead of
+ * deadlocking every other task. `mutex.clearPoison()` accepts the state as it is.
+ *
+ * @example
+ * ```ts
+ * import { MutexPoisonedError } from "@offloop/core";
+ * try { using guard = mutex.lock() } catch (error) { if (MutexPoisonedError.isInstance(error)) mutex.clearPoison() }
+ * ```
+ */
+export class MutexPoisonedError extends OffloopError {
+  override readonly name = "MutexPoisonedError" as const;
+}
+
+/**
+ * A `Channel` (offloop/shared) was closed: `send` after `close()`.
+ *
+ * @example
+ * ```ts
+ * import { ChannelClosedError } from "@offloop/core";
+ * channel.close();
+ * try { channel.send(1) } catch (error) { ChannelClosedError.isInstance(error) } // true
+ * ```
+ */
+export class ChannelClosedError extends OffloopError {
+  override readonly name = "ChannelClosedError" as const;
+}
+
+/**
+ * A task got an offloop/shared primitive (a `Mutex`, `Channel`, ...) on an
+ * executor whose workers share no memory with the caller (processes, BullMQ).
+ * Run such tasks on a `ThreadPoolExecutor`.
+ *
+ * @example
+ * ```ts
+ * await processes.submit(tasks.count, new Mutex()).catch((e) => console.log(e.name)); // "SharedMemoryUnavailableError"
+ * ```
+ */
+export class SharedMemoryUnavailableError extends OffloopError {
+  override readonly name = "SharedMemoryUnavailableError" as const;
 }

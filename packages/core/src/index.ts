@@ -19,5 +19,6 @@ export * from "./executor/inline-executor.js";
 export * from "./asyncio/utilities.js";
 export * from "./pool/web-worker-spawner.js";
 export * from "./worker/serve-web-worker.js";
-export { describeValue, integerOption, durationOption } from "./check-arguments.js";
+export { describeValue, integerOption, durationOption, ownOptions } from "./check-arguments.js";
 export * from "./executor/default-executor.js";
+export * from "./asyncio/queue.js";
