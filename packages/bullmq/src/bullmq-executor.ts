@@ -3,17 +3,15 @@ import type { Redis } from "ioredis";
 import {
   CancelledError,
   ExecutorBase,
-  submissionRefusal,
   Future,
   WorkerCrashedError,
   appendCallSite,
-  armRunOptions,
   deserializeError,
   describeTask,
   describeValue,
   integerOption,
+  ownOptions,
   isSerializedError,
-  rejectedFuture,
   validateRunOptions,
   type ExecutorStats,
   type RunOptions,
@@ -45,7 +43,7 @@ export interface BullMQExecutorOptions {
   removeOnFail?: JobsOptions["removeOnFail"];
   /** App root: task modules under it are named by their path relative to it, so hosts find them under their own root. Default `process.cwd()`. */
   root?: string;
-  /** Append the submitting call site to a task error's stack. Default true. */
+  /** Append the submitting call site to a task error's stack. Default false (it costs a stack capture per task). */
   captureCallSite?: boolean;
   /** A name for error messages. Default the queue's name. */
   name?: string;
@@ -67,7 +65,7 @@ class JobFuture extends Future<unknown> {
   disarm: (() => void) | undefined;
   error: string | undefined;
   constructor(
-    readonly executor: BullMQExecutor,
+    readonly onCancelled: (future: JobFuture, reason: CancelledError) => void,
     readonly jobId: string,
     readonly onProgress: ((value: unknown) => void) | undefined,
     readonly callSite: Error | undefined,
@@ -78,7 +76,7 @@ class JobFuture extends Future<unknown> {
     return this.isStarted;
   }
   protected override onCancel(reason: CancelledError): void {
-    this.executor.stop(this, "cancelled", reason);
+    this.onCancelled(this, reason);
   }
 }
 
@@ -128,10 +126,6 @@ export class BullMQExecutor extends ExecutorBase {
   #closing = false;
   #shutdownDone: Promise<void> | undefined;
   #started = 0;
-  #submitted = 0;
-  #completed = 0;
-  #failed = 0;
-  #cancelled = 0;
   #workers = 0;
   #workersCheckedAt = -Infinity;
   #workersChecking = false;
@@ -140,6 +134,8 @@ export class BullMQExecutor extends ExecutorBase {
   constructor(options: BullMQExecutorOptions) {
     super();
     if (typeof options !== "object" || options === null) throw new TypeError(`Expected options to be an object with connection and queue, got ${describeValue(options)}`);
+    // Own properties only: a polluted Object.prototype must not configure the executor.
+    options = ownOptions(options) as BullMQExecutorOptions;
     for (const key of Object.keys(options)) {
       if (!optionNames.has(key)) throw new TypeError(`Unknown option ${JSON.stringify(key)}; expected one of ${[...optionNames].join(", ")}`);
     }
@@ -203,24 +199,18 @@ export class BullMQExecutor extends ExecutorBase {
   protected enqueue(task: TaskLike, args: unknown[], options: RunOptions | undefined, chunk: boolean, callSite?: Error): Future<unknown> {
     const descriptor = describeTask(task);
     if (options !== undefined) validateRunOptions(options);
-    this.#submitted++;
-    const refusal = submissionRefusal({ closing: this.#closing, name: this.#name, pending: this.#futures.size - this.#started, maxQueue: this.#maxQueue, signal: options?.signal });
-    if (refusal) {
-      if (refusal.cancelled) this.#cancelled++;
-      else this.#failed++;
-      return rejectedFuture(refusal.error);
-    }
+    const refused = this.admit({ closing: this.#closing, name: this.#name, waiting: this.#futures.size - this.#started, maxQueue: this.#maxQueue, signal: options?.signal });
+    if (refused) return refused;
     let data: JobData;
     try {
       data = { v: JOB_VERSION, ...this.#taskFields(descriptor), a: encode(args, chunk ? "items" : "args"), ...(chunk && { c: 1 as const }) };
     } catch (error) {
-      this.#failed++;
-      return rejectedFuture(error);
+      return this.refuseAdmitted(error);
     }
     if (callSite === undefined && this.captureCallSite) callSite = new Error("submitted here");
-    const future = new JobFuture(this, `${this.#idPrefix}-${this.#nextId++}`, options?.onProgress, callSite);
+    const future = new JobFuture(this.#onCancelled, `${this.#idPrefix}-${this.#nextId++}`, options?.onProgress, callSite);
     this.#futures.set(future.jobId, future);
-    future.disarm = armRunOptions(future, options, (error) => this.stop(future, "timeout", error));
+    future.disarm = this.armRunOptions(future, options, (error) => this.#stop(future, "timeout", error));
     this.#outbox.push({ future, name: descriptor.kind === "module" ? descriptor.name : taskNameFromSource(descriptor.source), data });
     if (!this.#adding) this.#adding = this.#flush();
     return future;
@@ -297,17 +287,16 @@ export class BullMQExecutor extends ExecutorBase {
   #settle(future: JobFuture, state: "fulfilled" | "rejected" | "cancelled", value: unknown): void {
     future.disarm?.();
     const started = future.isStarted;
-    if (!future.settle(state, value)) return;
+    if (!this.settleTask(future, state, value)) return;
     this.#futures.delete(future.jobId);
     if (started) this.#started--;
-    if (state === "fulfilled") this.#completed++;
-    else if (state === "rejected") this.#failed++;
-    else this.#cancelled++;
     if (this.#workers === 0 || performance.now() - this.#workersCheckedAt > WORKER_COUNT_REFRESH_MS) void this.#refreshWorkers();
   }
 
   /** Cancels or times out a task: settles its Future now, then removes the job, or tells its host to stop it. */
-  stop(future: JobFuture, kind: "cancelled" | "timeout", reason: Error): void {
+  readonly #onCancelled = (future: JobFuture, reason: CancelledError): void => this.#stop(future, "cancelled", reason);
+
+  #stop(future: JobFuture, kind: "cancelled" | "timeout", reason: Error): void {
     if (future.done()) return;
     this.#settle(future, kind === "cancelled" ? "cancelled" : "rejected", reason);
     this.#track(this.#cancelJob(future.jobId, kind));
@@ -368,9 +357,8 @@ export class BullMQExecutor extends ExecutorBase {
    * submitted task has settled and the Redis connections are closed; with
    * `cancelPending`, tasks not yet started on a host are cancelled first.
    */
-  shutdown(options: ShutdownOptions = {}): Promise<void> {
-    if (typeof options !== "object" || options === null) throw new TypeError(`Expected options to be an object, got ${describeValue(options)}`);
-    const { wait = true, cancelPending = false } = options;
+  shutdown(options?: ShutdownOptions): Promise<void> {
+    const { wait, cancelPending } = this.shutdownOptions(options);
     if (cancelPending) {
       const reason = new CancelledError(`Executor "${this.#name}" shut down before the task started`);
       for (const future of [...this.#futures.values()]) if (!future.isStarted) this.#track(this.#cancelIfWaiting(future, reason));
@@ -400,10 +388,7 @@ export class BullMQExecutor extends ExecutorBase {
       idle: running === 0 ? workers : Math.max(0, workers - running),
       queued: this.#futures.size - running,
       running,
-      submitted: this.#submitted,
-      completed: this.#completed,
-      failed: this.#failed,
-      cancelled: this.#cancelled,
+      ...this.counts,
     };
   }
 }

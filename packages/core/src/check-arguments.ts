@@ -1,7 +1,7 @@
 // Internal helpers shared by the utilities: argument checks with messages
 // that say what was expected and what was given, timers that go through the
-// clock, and AbortSignal plumbing. Only describeValue, integerOption and
-// durationOption are exported from the package (adapters validate with them).
+// clock, and AbortSignal plumbing. Only describeValue, integerOption,
+// durationOption and ownOptions are exported from the package (adapters validate with them).
 import type { Clock, TimerHandle } from "./asyncio/clock.js";
 
 /**
@@ -75,13 +75,29 @@ export function durationOption(name: string, value: unknown, fallback: number): 
   return value === undefined ? fallback : checkMs(name, value);
 }
 
-/** Throws unless `value` is undefined or an object (an options bag). */
-export function checkOptions<T extends object>(value: T | undefined): Partial<T> {
-  if (value === undefined) return {};
+/**
+ * Checks an options bag and returns a copy of its own properties only (on a
+ * null prototype), so that a polluted `Object.prototype` (say, an
+ * `execArgv` or `env` someone set there) never reaches a worker. Throws
+ * unless `value` is undefined or an object.
+ *
+ * @example
+ * ```ts
+ * import { ownOptions } from "@offloop/core";
+ * const { execArgv, env } = ownOptions<MyOptions>(options, "options");
+ * ```
+ */
+export function ownOptions<T extends object>(value: T | undefined, name = "options"): Partial<T> {
+  if (value === undefined) return Object.create(null) as Partial<T>;
   if (typeof value !== "object" || value === null) {
-    throw new TypeError(`Expected options to be an object, got ${describeValue(value)}`);
+    throw new TypeError(`Expected ${name} to be an object, got ${describeValue(value)}`);
   }
-  return value;
+  return Object.assign(Object.create(null) as Partial<T>, value);
+}
+
+/** Throws unless `value` is undefined or an object (an options bag); returns its own properties only. */
+export function checkOptions<T extends object>(value: T | undefined): Partial<T> {
+  return ownOptions(value);
 }
 
 /** Throws unless `value` is undefined or an AbortSignal (checked structurally). */

@@ -1,16 +1,17 @@
-import { TaskDefinitionError } from "./errors.js";
+import { TaskDefinitionError, UnknownTaskError } from "./errors.js";
 import { describeValue } from "./check-arguments.js";
 
 declare const argsType: unique symbol;
 const descriptorKey = Symbol.for("offloop.taskDescriptor");
 
 /**
- * A task: a function that lives in an importable module, named by the
- * module's URL and its key, so that a worker can import and call it. Made by
- * `defineTasks`; `fn` is the local function (used by types and for calling it
- * on this thread).
+ * A task: a function that lives in a module, named by the module (its URL,
+ * or the stable string id it gave `defineTasks`) and its key, so that a
+ * worker can find and call it. Made by `defineTasks`; `fn` is the local
+ * function (used by types and for calling it on this thread).
  */
 export interface Task<A extends unknown[] = any[], R = unknown> {
+  /** The module's URL (`import.meta.url`) or its stable string id, as given to `defineTasks`. */
   readonly module: string;
   readonly name: string;
   readonly fn: (...args: A) => R | PromiseLike<R>;
@@ -41,9 +42,17 @@ const registry: Map<string, TaskTable> = ((globalThis as Record<symbol, unknown>
 
 /**
  * Declares the tasks of a module so that executors can run them in workers.
- * Pass `import.meta.url`; a worker imports that URL and finds the function by
- * its key. Functions may be sync or async and may call each other through
- * `this`. The module's top-level code runs once in each worker that imports it.
+ *
+ * Name the module with `import.meta.url`, and a worker imports that URL and
+ * finds the function by its key; or, in code that a bundler rewrites (a
+ * browser app), with a stable string id such as `"thumbnails"`, and the
+ * worker finds the module among those its worker entry imported (a worker
+ * that has not imported it fails the task with an `UnknownTaskError` naming
+ * the id). An id has no `:` and no whitespace; ids are shared by every
+ * module in a thread, so make them unique (e.g. `"@acme/images/thumbnails"`).
+ *
+ * Functions may be sync or async and may call each other through `this`. The
+ * module's top-level code runs once in each worker that loads it.
  *
  * @example
  * ```ts
@@ -55,27 +64,105 @@ const registry: Map<string, TaskTable> = ((globalThis as Record<symbol, unknown>
  * // main.ts
  * import tasks from "./tasks.ts";
  * const result = await executor.submit(tasks.fib, 30);
+ *
+ * // thumbnails.ts in a bundled browser app: a string id, and the worker
+ * // entry imports the module (import "./thumbnails.js"; serveWebWorker();)
+ * export default defineTasks("thumbnails", { shrink(pixels: Uint8Array) { return pixels } });
  * ```
  */
-export function defineTasks<F extends TaskTable>(moduleUrl: string, fns: F & ThisType<F>): TaskHandles<F> {
-  if (typeof moduleUrl !== "string" || !/^[a-z][a-z0-9+.-]*:/i.test(moduleUrl)) {
-    throw new TaskDefinitionError(`Expected moduleUrl to be a URL such as import.meta.url, got ${describeValue(moduleUrl)}`);
+export function defineTasks<F extends TaskTable>(module: string, fns: F & ThisType<F>): TaskHandles<F> {
+  const isUrl = typeof module === "string" && URL_PATTERN.test(module);
+  if (typeof module !== "string" || (!isUrl && !ID_PATTERN.test(module))) {
+    throw new TaskDefinitionError(
+      `Expected the module to be import.meta.url or a stable string id such as "thumbnails" (no ":" or whitespace), got ${describeValue(module)}` +
+        (module === undefined ? " (a bundle without import.meta.url? give a string id)" : ""),
+    );
   }
+  if (isUrl) checkModuleUrl(module);
   if (typeof fns !== "object" || fns === null) {
     throw new TaskDefinitionError(`Expected fns to be an object of functions, got ${describeValue(fns)}`);
   }
   const handles: Record<string, Task> = {};
+  const where = isUrl ? module : `task module "${module}"`;
   for (const name of Object.keys(fns)) {
     const fn = fns[name];
     if (typeof fn !== "function") {
-      throw new TaskDefinitionError(`Expected task "${name}" in ${moduleUrl} to be a function, got ${describeValue(fn)}`);
+      throw new TaskDefinitionError(`Expected task "${name}" in ${where} to be a function, got ${describeValue(fn)}`);
     }
-    const handle = { module: moduleUrl, name, fn: fn.bind(fns) };
-    Object.defineProperty(handle, descriptorKey, { value: newDescriptor({ kind: "module", module: moduleUrl, name }) });
+    const handle = { module, name, fn: fn.bind(fns) };
+    Object.defineProperty(handle, descriptorKey, { value: moduleDescriptor(module, name) });
     handles[name] = Object.freeze(handle);
   }
-  registry.set(moduleUrl, fns);
+  registry.set(module, fns);
+  if (!isUrl) for (const name of Object.keys(fns)) registry.set(idModuleUrl(module, name), fns);
   return Object.freeze(handles) as TaskHandles<F>;
+}
+
+const URL_PATTERN = /^[a-z][a-z0-9+.-]*:/i;
+const ID_PATTERN = /^[^\s:]+$/;
+/** This file's own URL: in a bundle, the URL of the chunk that holds @offloop/core. */
+const coreUrl: string = import.meta.url;
+
+/**
+ * Throws where a bundler has made `import.meta.url` useless to a worker: the
+ * task module was merged into the same file as offloop itself (Vite, Rollup,
+ * esbuild), or the URL is a build machine's `file:` path in a page served
+ * over HTTP (webpack).
+ */
+function checkModuleUrl(url: string): void {
+  let page: string | undefined;
+  try {
+    page = (globalThis as { location?: { protocol?: string } }).location?.protocol;
+  } catch {
+    // Deno without --location throws on reading `location`.
+  }
+  const mergedWithCore = url === coreUrl;
+  const buildPath = url.startsWith("file:") && (page === "http:" || page === "https:");
+  if (!mergedWithCore && !buildPath) return;
+  throw new TaskDefinitionError(
+    `defineTasks(import.meta.url, ...) cannot work in this bundle: the bundler ${mergedWithCore ? "merged the task module into" : "replaced import.meta.url with"} ${url}, ` +
+      `so a worker cannot load the module by its URL. Name the module with a stable string id instead, e.g. defineTasks("thumbnails", { ... }), ` +
+      `and import it in the worker entry (import "./thumbnails.js"; serveWebWorker();).`,
+  );
+}
+
+/** The key under which a worker finds the function on this thread (`Symbol.for`, so every copy of core shares it). */
+const lookupKey = Symbol.for("offloop.taskModule");
+
+/**
+ * What travels to a worker for a string-id module: a tiny `data:` module
+ * that, when a worker imports it (as it imports any task module), checks
+ * that the worker has the module and the task, and else throws an
+ * UnknownTaskError that says what to import. The worker then finds the
+ * functions registered under this same URL.
+ */
+function idModuleUrl(id: string, name: string): string {
+  const source = `globalThis[Symbol.for("offloop.taskModule")](${JSON.stringify(id)},${JSON.stringify(name)})`;
+  // base64: Bun skips some plain-text data: modules.
+  return `data:text/javascript;base64,${btoa(String.fromCharCode(...new TextEncoder().encode(source)))}`;
+}
+
+(globalThis as Record<symbol, unknown>)[lookupKey] ??= (id: string, name: string): void => {
+  const table = registry.get(id);
+  if (!table) {
+    throw new UnknownTaskError(
+      `Task module "${id}" is not loaded in this worker: import the module that calls defineTasks("${id}", ...) in the worker entry ` +
+        `(e.g. import "./tasks.js"; import { serveWebWorker } from "offloop/worker"; serveWebWorker();), or name it with import.meta.url`,
+    );
+  }
+  if (typeof table[name] !== "function") {
+    throw new UnknownTaskError(`No task named "${name}" in task module "${id}" (its tasks: ${Object.keys(table).join(", ") || "none"})`);
+  }
+};
+
+function moduleDescriptor(module: string, name: string): TaskDescriptor {
+  const key = `${module}#${name}`;
+  let descriptor = descriptorsByModuleName.get(key);
+  if (!descriptor) {
+    const wire = URL_PATTERN.test(module) ? module : idModuleUrl(module, name);
+    descriptorsByModuleName.set(key, (descriptor = newDescriptor({ kind: "module", module: wire, name })));
+  }
+  return descriptor;
 }
 
 /**
@@ -122,9 +209,7 @@ export function describeTask(task: unknown): TaskDescriptor {
     if (cached) return cached;
     const { module, name } = task as { module?: unknown; name?: unknown };
     if (typeof module === "string" && typeof name === "string") {
-      const key = `${module}#${name}`;
-      let descriptor = descriptorsByModuleName.get(key);
-      if (!descriptor) descriptorsByModuleName.set(key, (descriptor = newDescriptor({ kind: "module", module, name })));
+      const descriptor = moduleDescriptor(module, name);
       descriptorsByObject.set(task, descriptor);
       return descriptor;
     }

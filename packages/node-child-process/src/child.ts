@@ -4,7 +4,8 @@
  * is gone. Users never import it.
  */
 import { Worker } from "node:worker_threads";
-import { serializeError, serve, type Message } from "@offloop/core";
+import { serializeError, type Message } from "@offloop/core";
+import { serve } from "@offloop/core/worker";
 import { sendableCheck } from "./check-sendable.js";
 import { UNCAUGHT } from "./uncaught.js";
 
@@ -33,7 +34,7 @@ serve({
     send(message);
   },
   onMessage: (listener) => void process.on("message", (message) => listener(message as Message)),
-});
+}, { exitHooks: true });
 
 watchParent();
 

@@ -10,4 +10,4 @@ if (!port) throw new Error("@offloop/node-worker-threads/worker must run inside 
 serve({
   postMessage: (message, transfer) => port.postMessage(message, transfer as never),
   onMessage: (listener) => port.on("message", listener),
-});
+}, { exitHooks: true });

@@ -9,7 +9,7 @@
  * asynchronously, and the engine needs to know at once.
  */
 import { parentPort } from "node:worker_threads";
-import { serve } from "@offloop/core";
+import { serve } from "@offloop/core/worker";
 import { expose } from "threads/worker";
 
 const port = parentPort;
@@ -18,5 +18,5 @@ serve({
   postMessage: (message, transfer) => port.postMessage(message, transfer as never),
   // threads.js's own messages are objects; offloop's are arrays.
   onMessage: (listener) => port.on("message", (message) => Array.isArray(message) && listener(message)),
-});
+}, { exitHooks: true });
 expose({});

@@ -1,7 +1,10 @@
-import { describeValue } from "../check-arguments.js";
-import { CancelledError, ExecutorShutdownError, QueueFullError } from "../errors.js";
+import { describeValue, ownOptions } from "../check-arguments.js";
 import type { Executor, ExecutorStats, MapOptions, RunOptions, ShutdownOptions } from "./executor.js";
-import type { Future } from "./future.js";
+import { rejectedFuture, type Future } from "./future.js";
+import { submissionRefusal, type AdmissionState } from "./submission-refusal.js";
+import { armRunOptions } from "./run-options.js";
+import type { TimeoutError } from "../errors.js";
+import type { Clock } from "../asyncio/clock.js";
 import { mapWithExecutor } from "./map.js";
 import { describeTask, type TaskLike } from "../tasks.js";
 
@@ -10,7 +13,9 @@ import { describeTask, type TaskLike } from "../tasks.js";
  * backpressure and chunking) and `await using`, all funnelled into one
  * `enqueue` that a subclass implements. `WorkerPool` and `BullMQExecutor`
  * extend it; an executor on another transport only writes `enqueue`,
- * `shutdown` and `stats`.
+ * `shutdown` and `stats`. It also keeps the bookkeeping they share: the
+ * submit-time refusals (`admit`), the settled counters (`settleTask`,
+ * `counts`) and the checks of `shutdown`'s options.
  *
  * @example
  * ```ts
@@ -66,43 +71,72 @@ export abstract class ExecutorBase implements Executor {
     );
   }
 
+  #submitted = 0;
+  #completed = 0;
+  #failed = 0;
+  #cancelled = 0;
+
+  /**
+   * Counts a submission and makes the checks every executor makes, in one
+   * order: shut down (`ExecutorShutdownError`), `maxQueue` reached
+   * (`QueueFullError`), signal already aborted (`CancelledError`). Returns
+   * the rejected Future of a refused task, or undefined when it may be queued.
+   */
+  protected admit(state: AdmissionState): Future<unknown> | undefined {
+    this.#submitted++;
+    const refusal = submissionRefusal(state);
+    if (!refusal) return undefined;
+    if (refusal.cancelled) this.#cancelled++;
+    else this.#failed++;
+    return rejectedFuture(refusal.error);
+  }
+
+  /**
+   * Arms a task's `timeout` and `signal`: past the timeout `onTimeout` gets a
+   * TimeoutError naming the limit; an abort cancels the Future with the
+   * signal's reason. Returns the disarm function (call it when the task settles).
+   */
+  protected armRunOptions(future: Future<unknown>, options: RunOptions | undefined, onTimeout: (error: TimeoutError) => void, clock?: Clock): (() => void) | undefined {
+    return armRunOptions(future, options, onTimeout, clock);
+  }
+
+  /** Counts a task refused after `admit` accepted it (e.g. an argument that cannot be sent), as failed. */
+  protected refuseAdmitted(error: unknown): Future<unknown> {
+    this.#failed++;
+    return rejectedFuture(error);
+  }
+
+  /** Settles a task's Future once and counts it; returns whether this call settled it. */
+  protected settleTask(future: Future<unknown>, state: "fulfilled" | "rejected" | "cancelled", value: unknown): boolean {
+    if (!future.settle(state, value)) return false;
+    if (state === "fulfilled") this.#completed++;
+    else if (state === "rejected") this.#failed++;
+    else this.#cancelled++;
+    return true;
+  }
+
+  /** Tasks submitted and settled so far, by outcome. */
+  protected get counts(): { submitted: number; completed: number; failed: number; cancelled: number } {
+    return { submitted: this.#submitted, completed: this.#completed, failed: this.#failed, cancelled: this.#cancelled };
+  }
+
+  /** Tasks accepted and not yet settled. */
+  protected get unsettledCount(): number {
+    return this.#submitted - this.#completed - this.#failed - this.#cancelled;
+  }
+
+  /** Checks `shutdown`'s options where the user called it and fills in the defaults. */
+  protected shutdownOptions(options: ShutdownOptions | undefined): Required<ShutdownOptions> {
+    const own = ownOptions(options);
+    const wait = own.wait ?? true;
+    const cancelPending = own.cancelPending ?? false;
+    if (typeof wait !== "boolean") throw new TypeError(`Expected wait to be a boolean, got ${describeValue(wait)}`);
+    if (typeof cancelPending !== "boolean") throw new TypeError(`Expected cancelPending to be a boolean, got ${describeValue(cancelPending)}`);
+    return { wait, cancelPending };
+  }
+
   /** `shutdown({ wait: true })`, for `await using executor = new ...`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown({ wait: true });
   }
-}
-
-/** Why an executor refuses a task at submit, and whether that counts as a cancellation (else a failure). */
-export interface SubmissionRefusal {
-  readonly error: Error;
-  readonly cancelled: boolean;
-}
-
-/**
- * The checks every executor makes at submit, in one order: shut down
- * (`ExecutorShutdownError`), `maxQueue` reached (`QueueFullError`), signal
- * already aborted (`CancelledError`). Returns undefined when the task may be
- * queued.
- *
- * @example
- * ```ts
- * const refusal = submissionRefusal({ closing: false, name: "pool", pending: 10, maxQueue: 10, signal: undefined });
- * refusal?.error.name; // "QueueFullError"
- * ```
- */
-export function submissionRefusal(state: {
-  closing: boolean;
-  name: string;
-  pending: number;
-  maxQueue: number;
-  signal: AbortSignal | undefined;
-}): SubmissionRefusal | undefined {
-  if (state.closing) return { error: new ExecutorShutdownError(`Cannot submit a task: executor "${state.name}" is shut down`), cancelled: false };
-  if (state.pending >= state.maxQueue) {
-    return { error: new QueueFullError(`Cannot submit a task: ${state.maxQueue} tasks are already pending (maxQueue)`), cancelled: false };
-  }
-  if (state.signal?.aborted) {
-    return { error: new CancelledError("The task was cancelled before it was submitted", { cause: state.signal.reason }), cancelled: true };
-  }
-  return undefined;
 }

@@ -1,4 +1,4 @@
-import { describeValue, durationOption, integerOption } from "../check-arguments.js";
+import { describeValue, durationOption, integerOption, ownOptions } from "../check-arguments.js";
 import type { Clock } from "../asyncio/clock.js";
 import type { TaskLike } from "../tasks.js";
 
@@ -70,8 +70,8 @@ const optionNames = new Set<string>([
  * ```
  */
 export function resolvePoolOptions(options: PoolOptions | undefined, defaultMaxWorkers: number): ResolvedPoolOptions {
-  if (options === undefined) options = {};
-  if (typeof options !== "object" || options === null) throw new TypeError(`Expected options to be an object, got ${describeValue(options)}`);
+  // Own properties only: a polluted Object.prototype must not configure the pool.
+  options = ownOptions(options);
   for (const key of Object.keys(options)) {
     if (!optionNames.has(key)) {
       throw new TypeError(`Unknown option ${JSON.stringify(key)}; expected one of ${[...optionNames].join(", ")}`);

@@ -15,8 +15,8 @@ export interface WebWorkerLike {
 
 /** How to start web Workers for a pool: the parts that differ between hosts. */
 export interface WebWorkerSpawnerOptions {
-  /** The worker entry module, which calls `serveWebWorker()`. */
-  entry: URL;
+  /** The worker entry module, which calls `serveWebWorker()`; `createWorker` gets it. Optional when `createWorker` makes the Worker itself (a browser app's own worker entry). */
+  entry?: URL;
   /** Extra options for `new Worker()` (e.g. Deno's `{ deno: { permissions } }`); `type: "module"` and `name` are set for you. */
   workerOptions?: Record<string, unknown>;
   capabilities: SpawnerCapabilities;
@@ -28,8 +28,8 @@ export interface WebWorkerSpawnerOptions {
    * called or an uncaught error killed the worker.
    */
   exitEvent?: string;
-  /** Starts one worker; default `new globalThis.Worker(entry, options)`. */
-  createWorker?: (entry: URL, options: Record<string, unknown>) => WebWorkerLike;
+  /** Starts one worker; default `new globalThis.Worker(entry, options)`. `entry` is undefined when none was given. */
+  createWorker?: (entry: URL | undefined, options: Record<string, unknown>) => WebWorkerLike;
 }
 
 /** Exit code reported for a worker that was terminated or died of an uncaught error (as Node reports both). */
@@ -63,9 +63,10 @@ export function webWorkerSpawner(options: WebWorkerSpawnerOptions): Spawner {
   };
 }
 
-function defaultCreateWorker(entry: URL, options: Record<string, unknown>): WebWorkerLike {
+function defaultCreateWorker(entry: URL | undefined, options: Record<string, unknown>): WebWorkerLike {
   const Worker = (globalThis as { Worker?: new (url: URL, options: Record<string, unknown>) => WebWorkerLike }).Worker;
   if (typeof Worker !== "function") throw new Error("This runtime has no global Worker; use the offloop adapter made for it");
+  if (entry === undefined) throw new TypeError("webWorkerSpawner needs an entry URL or a createWorker function");
   return new Worker(entry, options);
 }
 

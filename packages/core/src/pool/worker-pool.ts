@@ -1,72 +1,23 @@
-import type { Transferable } from "../protocol/protocol.js";
-import { systemClock, type Clock, type TimerHandle } from "../asyncio/clock.js";
-import { Deque } from "./deque.js";
-import { CancelledError, TaskArgumentError, WorkerCrashedError } from "../errors.js";
+import { systemClock, type Clock } from "../asyncio/clock.js";
+import { CancelledError, TaskArgumentError, WorkerCrashedError, WorkerStartError } from "../errors.js";
+import { ExecutorBase } from "../executor/executor-base.js";
 import type { ExecutorStats, RunOptions, ShutdownOptions } from "../executor/executor.js";
+import type { Future } from "../executor/future.js";
+import { validateRunOptions } from "../executor/run-options.js";
 import { findUncloneable } from "../protocol/find-uncloneable.js";
-import { Future, rejectedFuture } from "../executor/future.js";
-import { ExecutorBase, submissionRefusal } from "../executor/executor-base.js";
-import { resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from "./pool-options.js";
-import { PROTOCOL_VERSION, RECORD_FIELDS, type Message, type SerializedError, type WorkerOp } from "../protocol/protocol.js";
+import { decodeRecords, encodeForWorker, PROTOCOL_VERSION, splitRecords, type Message, type RecordVisitor, type SerializedError, type WorkerRecords } from "../protocol/protocol.js";
 import { appendCallSite, deserializeError, serializeError } from "../protocol/serialize-error.js";
-import { armRunOptions, validateRunOptions } from "../executor/run-options.js";
-import { describeValue } from "../check-arguments.js";
-import type { Spawner, SpawnerCapabilities, WorkerHandle } from "./spawner.js";
 import { describeTask, type TaskDescriptor, type TaskLike } from "../tasks.js";
+import { BatchPolicy, pickWorker } from "./batching.js";
+import { accountForExit } from "./crash-accounting.js";
+import { Deque } from "./deque.js";
+import { resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from "./pool-options.js";
+import { PoolTask, type PoolTaskHooks } from "./pool-task.js";
+import type { Spawner, SpawnerCapabilities } from "./spawner.js";
+import { WorkerSlot } from "./worker-slot.js";
 
-/** Aim for about this much work per worker per message, so tiny tasks batch and long ones do not pile up. */
-const BATCH_TARGET_MS = 2;
-/** The most tasks sent ahead to one worker. */
-const MAX_TASKS_AHEAD = 1024;
-/** Consecutive worker start failures after which queued tasks fail instead of waiting. */
+/** Consecutive workers that exit before they are ready, after which queued tasks fail instead of waiting. */
 const MAX_START_FAILURES = 3;
-
-class PoolTask extends Future<unknown> {
-  worker: WorkerSlot | undefined;
-  /** Its place in its worker's order of tasks (1, 2, ...), compared with the worker's shared progress counter. */
-  seq = 0;
-  graceTimer: TimerHandle | undefined;
-  /** Disarms the task's timeout and abort listener (from armRunOptions). */
-  disarm: (() => void) | undefined;
-  constructor(
-    readonly pool: WorkerPool,
-    readonly id: number,
-    readonly descriptor: TaskDescriptor,
-    readonly args: unknown[],
-    readonly chunk: boolean,
-    readonly transfer: Transferable[] | undefined,
-    readonly onProgress: ((value: unknown) => void) | undefined,
-    readonly callSite: Error | undefined,
-  ) {
-    super();
-  }
-  protected override get started(): boolean {
-    return this.worker !== undefined && this.pool.isPossiblyStarted(this);
-  }
-  protected override onCancel(reason: CancelledError): void {
-    this.pool.stopTask(this, "cancelled", reason);
-  }
-}
-
-class WorkerSlot {
-  readonly inFlight = new Map<number, PoolTask>();
-  readonly defined = new Set<number>();
-  /** Shared memory where the worker counts the tasks it has taken up (where the runtime shares memory). */
-  readonly progress: Int32Array | undefined;
-  outbox: Message = [];
-  outTransfer: Transferable[] = [];
-  ready = false;
-  exited = false;
-  retiring = false;
-  referenced = true;
-  tasksSent = 0;
-  lastMark = 0;
-  lastError: unknown;
-  idleTimer: TimerHandle | undefined;
-  constructor(readonly id: number, readonly handle: WorkerHandle, sharedMemory: boolean) {
-    this.progress = sharedMemory ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
-  }
-}
 
 /**
  * The engine behind every offloop executor: queue, batching, dispatch,
@@ -74,6 +25,10 @@ class WorkerSlot {
  * stats and shutdown. An adapter gives it a `Spawner` that starts workers on
  * its runtime; users construct the adapter's executor, e.g.
  * `ThreadPoolExecutor`.
+ *
+ * Every failure reaches the Future it belongs to: an argument that cannot be
+ * sent, a worker that cannot start, a crash. Nothing is thrown from the
+ * pool's microtasks or timers.
  *
  * @example
  * ```ts
@@ -89,36 +44,43 @@ export class WorkerPool extends ExecutorBase {
   readonly capabilities: Readonly<SpawnerCapabilities>;
   readonly #spawner: Spawner;
   readonly #clock: Clock;
+  readonly #batching: BatchPolicy;
   readonly #queue = new Deque<PoolTask>();
   readonly #workers: WorkerSlot[] = [];
+  readonly #hooks: PoolTaskHooks = {
+    cancel: (task, reason) => this.#stopTask(task, "cancelled", reason),
+    isStarted: (task) => this.#isPossiblyStarted(task),
+  };
   #queued = 0;
   #inFlight = 0;
   #nextTaskId = 1;
   #nextWorkerId = 0;
   #dispatchScheduled = false;
   #flushScheduled = false;
-  #averageTaskMs: number | undefined;
   #startFailures = 0;
-  #respawnTimer: TimerHandle | undefined;
+  #respawnTimer: unknown;
   #closing = false;
   #shutdownDone: Promise<void> | undefined;
   #onIdle: (() => void) | undefined;
-  #submitted = 0;
-  #completed = 0;
-  #failed = 0;
-  #cancelled = 0;
 
   constructor(options: PoolOptions | undefined, spawner: Spawner) {
     super();
     const defaults = spawner.defaultMaxWorkers ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 4;
     const resolved = resolvePoolOptions(options, defaults);
     if (options?.idleTimeout === undefined && spawner.defaultIdleTimeout !== undefined) resolved.idleTimeout = spawner.defaultIdleTimeout;
-    if (resolved.initializer !== undefined) describeTask(resolved.initializer);
+    if (resolved.initializer !== undefined) {
+      describeTask(resolved.initializer);
+      checkSendable(resolved.initArgs, "initArgs", "Cannot use initArgs");
+    }
     this.options = Object.freeze(resolved);
     this.capabilities = Object.freeze({ ...spawner.capabilities });
     this.#spawner = spawner;
     this.#clock = resolved.clock ?? systemClock;
-    for (let index = 0; index < resolved.minWorkers; index++) this.#spawn();
+    this.#batching = new BatchPolicy(resolved.concurrentTasksPerWorker);
+    for (let index = 0; index < resolved.minWorkers; index++) {
+      const worker = this.#spawn();
+      if (worker instanceof Error) throw worker;
+    }
   }
 
   protected get captureCallSite(): boolean {
@@ -126,33 +88,38 @@ export class WorkerPool extends ExecutorBase {
   }
 
   protected get mapParallelism(): number {
+    return this.#capacity();
+  }
+
+  /** Tasks that can run at once: every worker slot. */
+  #capacity(): number {
     return this.options.maxWorkers * this.options.concurrentTasksPerWorker;
   }
 
   protected enqueue(task: TaskLike, args: unknown[], options: RunOptions | undefined, chunk: boolean, callSite?: Error): Future<unknown> {
     const descriptor = describeTask(task);
     if (options !== undefined) validateRunOptions(options);
-    this.#submitted++;
-    const refusal = submissionRefusal({ closing: this.#closing, name: this.options.name, pending: this.#pendingCount(), maxQueue: this.options.maxQueue, signal: options?.signal });
-    if (refusal) {
-      if (refusal.cancelled) this.#cancelled++;
-      else this.#failed++;
-      return rejectedFuture(refusal.error);
-    }
+    const refused = this.admit({
+      closing: this.#closing,
+      name: this.options.name,
+      waiting: this.unsettledCount - this.#capacity(),
+      maxQueue: this.options.maxQueue,
+      signal: options?.signal,
+    });
+    if (refused) return refused;
     if (callSite === undefined && this.options.captureCallSite) callSite = new Error("submitted here");
-    const poolTask = new PoolTask(this, this.#nextTaskId++, descriptor, args, chunk, options?.transfer, options?.onProgress, callSite);
-    poolTask.disarm = armRunOptions(poolTask, options, (error) => this.stopTask(poolTask, "timeout", error), this.#clock);
+    const poolTask = new PoolTask(this.#hooks, this.#nextTaskId++, descriptor, args, chunk, options?.transfer, options?.onProgress, callSite);
+    if (options !== undefined) poolTask.disarm = this.armRunOptions(poolTask, options, (error) => this.#stopTask(poolTask, "timeout", error), this.#clock);
     this.#queue.push(poolTask);
     this.#queued++;
-    this.#scheduleDispatch();
+    if (this.#queued === 1 && !this.#dispatchScheduled) {
+      // Nothing waits ahead of it: hand it over now (an idle worker, or a new one), so that a caller
+      // who blocks right after submit does not wait for a microtask, and stats are exact at once.
+      this.#dispatch();
+    } else {
+      this.#scheduleDispatch();
+    }
     return poolTask;
-  }
-
-  #pendingCount(): number {
-    let prefetched = 0;
-    const perWorker = this.options.concurrentTasksPerWorker;
-    for (const worker of this.#workers) prefetched += Math.max(0, worker.inFlight.size - perWorker);
-    return this.#queued + prefetched;
   }
 
   #scheduleDispatch(): void {
@@ -164,22 +131,28 @@ export class WorkerPool extends ExecutorBase {
     });
   }
 
+  #canGrow(): boolean {
+    return this.#workers.length < this.options.maxWorkers && this.#startFailures < MAX_START_FAILURES && this.#respawnTimer === undefined && !this.#closing;
+  }
+
   /** Hands queued tasks to workers, least loaded first, starting workers as needed. */
   #dispatch(): void {
     while (this.#queued > 0) {
-      const worker = this.#leastLoadedWorker();
+      const ahead = this.#batching.tasksAhead();
+      let worker = pickWorker(this.#workers, ahead, this.options.maxTasksPerWorker, this.#canGrow());
       if (!worker) {
-        if (this.#workers.length < this.options.maxWorkers && this.#startFailures < MAX_START_FAILURES && !this.#respawnTimer) {
-          this.#spawn();
-          continue;
+        if (!this.#canGrow()) break;
+        const spawned = this.#spawn();
+        if (spawned instanceof Error) {
+          this.#failQueue(spawned);
+          break;
         }
-        break;
+        worker = spawned;
       }
-      const room = this.#tasksAhead() - worker.inFlight.size;
-      const sendable = Math.min(room, this.options.maxTasksPerWorker - worker.tasksSent);
+      const sendable = Math.min(ahead - worker.inFlight.size, this.options.maxTasksPerWorker - worker.tasksSent);
       if (worker.inFlight.size === 0) {
         worker.lastMark = this.#clock.now();
-        this.#markBusy(worker);
+        worker.markBusy();
       }
       for (let sent = 0; sent < sendable && this.#queued > 0; ) {
         const task = this.#queue.shift()!;
@@ -192,37 +165,16 @@ export class WorkerPool extends ExecutorBase {
     }
   }
 
-  #tasksAhead(): number {
-    const perWorker = this.options.concurrentTasksPerWorker;
-    if (this.#averageTaskMs === undefined) return perWorker;
-    return Math.max(perWorker, Math.min(MAX_TASKS_AHEAD, Math.floor(BATCH_TARGET_MS / Math.max(this.#averageTaskMs, 0.0001))));
-  }
-
-  #leastLoadedWorker(): WorkerSlot | undefined {
-    const ahead = this.#tasksAhead();
-    let best: WorkerSlot | undefined;
-    for (const worker of this.#workers) {
-      if (worker.retiring || worker.tasksSent >= this.options.maxTasksPerWorker || worker.inFlight.size >= ahead) continue;
-      if (!best || worker.inFlight.size < best.inFlight.size) best = worker;
-      if (best.inFlight.size === 0) {
-        // An idle worker wins, but a pool below maxWorkers prefers starting one over loading a busy one.
-        break;
-      }
-    }
-    if (best && best.inFlight.size > 0 && this.#workers.length < this.options.maxWorkers && this.#startFailures < MAX_START_FAILURES && !this.#respawnTimer) {
-      return undefined;
-    }
-    return best;
+  #define(worker: WorkerSlot, descriptor: TaskDescriptor): void {
+    if (worker.defined.has(descriptor.id)) return;
+    worker.defined.add(descriptor.id);
+    if (descriptor.kind === "module") encodeForWorker(worker.outbox, "module", descriptor.id, descriptor.module, descriptor.name);
+    else encodeForWorker(worker.outbox, "source", descriptor.id, descriptor.source);
   }
 
   #assign(task: PoolTask, worker: WorkerSlot): void {
-    const descriptor = task.descriptor;
-    if (!worker.defined.has(descriptor.id)) {
-      worker.defined.add(descriptor.id);
-      if (descriptor.kind === "module") worker.outbox.push("module", descriptor.id, descriptor.module, descriptor.name);
-      else worker.outbox.push("source", descriptor.id, descriptor.source);
-    }
-    worker.outbox.push(task.chunk ? "chunk" : "run", task.id, descriptor.id, task.args);
+    this.#define(worker, task.descriptor);
+    encodeForWorker(worker.outbox, task.chunk ? "chunk" : "run", task.id, task.descriptor.id, task.args);
     if (task.transfer) worker.outTransfer.push(...task.transfer);
     worker.inFlight.set(task.id, task);
     task.seq = ++worker.tasksSent;
@@ -230,49 +182,40 @@ export class WorkerPool extends ExecutorBase {
     this.#inFlight++;
   }
 
+  /** Sends a worker's outbox; when the host refuses the whole message, sends what it can record by record. */
   #flush(worker: WorkerSlot): void {
-    if (worker.outbox.length === 0 || worker.exited) return;
     const message = worker.outbox;
-    const transfer = worker.outTransfer;
-    worker.outbox = [];
-    worker.outTransfer = [];
     try {
-      worker.handle.send(message, transfer.length > 0 ? transfer : undefined);
+      worker.flush();
     } catch (error) {
       this.#sendSeparately(worker, message, error);
     }
   }
 
-  /** After a send failed: send the definitions, then each task alone; a task that cannot be sent fails with TaskArgumentError. */
+  /**
+   * After a send failed: send each record alone. A task whose arguments
+   * cannot be copied fails with TaskArgumentError naming the path; when the
+   * records themselves are fine, the worker is the problem (its channel
+   * closed, it cannot be told what to run): it is retired, and its tasks go
+   * elsewhere when it exits.
+   */
   #sendSeparately(worker: WorkerSlot, message: Message, batchError: unknown): void {
-    const definitions: Message = [];
-    const tasks: PoolTask[] = [];
-    for (let index = 0; index < message.length; ) {
-      const op = message[index] as keyof typeof RECORD_FIELDS;
-      const size = 1 + RECORD_FIELDS[op];
-      if (op === "run" || op === "chunk") {
-        const task = worker.inFlight.get(message[index + 1] as number);
-        if (task) tasks.push(task);
-      } else {
-        definitions.push(...message.slice(index, index + size));
-      }
-      index += size;
-    }
-    try {
-      if (definitions.length > 0) worker.handle.send(definitions);
-    } catch (error) {
-      for (const task of tasks) this.#failUnsent(worker, task, new TaskArgumentError(`Cannot send the task to a worker: ${(error as Error).message}`, { cause: error }));
-      return;
-    }
-    for (const task of tasks) {
+    for (const record of splitRecords(message)) {
+      const op = record[0];
+      const isTask = op === "run" || op === "chunk";
+      const task = isTask ? worker.inFlight.get(record[1] as number) : undefined;
+      if (isTask && (!task || task.done())) continue;
       try {
-        worker.handle.send([task.chunk ? "chunk" : "run", task.id, task.descriptor.id, task.args], task.transfer);
+        worker.handle.send(record, task?.transfer);
       } catch (error) {
-        const path = findUncloneable(task.args, task.chunk ? "items" : "args");
-        const message = path
-          ? `Cannot send ${path.replace(/ is /, " to a worker: it is ")}. Only structured-cloneable values cross threads; pass data and define behaviour in the task module.`
-          : `Cannot send the task's arguments to a worker: ${(error as Error)?.message ?? String(batchError)}`;
-        this.#failUnsent(worker, task, new TaskArgumentError(message, { cause: error }));
+        const argumentError = task ? uncloneableError(task.args, task.chunk ? "items" : "args", "Cannot send the task to a worker", error) : undefined;
+        if (task && argumentError) {
+          this.#failUnsent(worker, task, argumentError);
+          continue;
+        }
+        worker.lastError ??= new WorkerStartError(`Cannot send a ${String(op)} record to worker ${worker.id}: ${errorMessage(error ?? batchError)}`, { cause: error });
+        this.#retire(worker);
+        return;
       }
     }
   }
@@ -281,8 +224,8 @@ export class WorkerPool extends ExecutorBase {
     this.#release(worker, task);
     this.#settle(task, "rejected", error);
     // The worker may have nothing left: let it go idle (unref'd), or the process would never exit.
-    if (worker.inFlight.size === 0 && !worker.exited) this.#markIdle(worker);
-    if (this.#inFlight === 0 && this.#queued === 0) this.#onIdle?.();
+    if (worker.inFlight.size === 0) this.#markIdle(worker);
+    this.#checkIdle();
   }
 
   #scheduleFlush(): void {
@@ -290,108 +233,129 @@ export class WorkerPool extends ExecutorBase {
     this.#flushScheduled = true;
     queueMicrotask(() => {
       this.#flushScheduled = false;
-      for (const worker of this.#workers) this.#flush(worker);
+      for (const worker of [...this.#workers]) this.#flush(worker);
     });
   }
 
-  #spawn(): WorkerSlot {
+  /** Starts a worker and queues its hello (and initializer); returns the error when the host refuses to start one. */
+  #spawn(): WorkerSlot | WorkerStartError {
     const workerId = this.#nextWorkerId++;
-    const handle = this.#spawner.spawn({ workerId, name: `${this.options.name}-${workerId}` });
-    const worker = new WorkerSlot(workerId, handle, this.capabilities.sharedMemory && typeof SharedArrayBuffer === "function");
+    let handle;
+    try {
+      handle = this.#spawner.spawn({ workerId, name: `${this.options.name}-${workerId}` });
+    } catch (error) {
+      return new WorkerStartError(`Cannot start a worker for executor "${this.options.name}": ${errorMessage(error)}`, { cause: error });
+    }
+    const worker = new WorkerSlot(workerId, handle, this.#clock, this.capabilities.sharedMemory && typeof SharedArrayBuffer === "function");
     this.#workers.push(worker);
-    handle.onMessage((message) => this.#receive(worker, message));
+    const visitor = this.#visitorFor(worker);
+    handle.onMessage((message) => this.#receive(worker, visitor, message));
     handle.onError((error) => {
       worker.lastError ??= error;
     });
     handle.onExit((code, signal) => this.#onExit(worker, code, signal));
-    worker.outbox.push("hello", PROTOCOL_VERSION, workerId, this.options.concurrentTasksPerWorker, worker.progress ?? null);
+    encodeForWorker(worker.outbox, "hello", PROTOCOL_VERSION, workerId, this.options.concurrentTasksPerWorker, worker.progress ?? null);
     const initializer = this.options.initializer;
     if (initializer !== undefined) {
       const descriptor = describeTask(initializer);
-      worker.defined.add(descriptor.id);
-      if (descriptor.kind === "module") worker.outbox.push("module", descriptor.id, descriptor.module, descriptor.name);
-      else worker.outbox.push("source", descriptor.id, descriptor.source);
-      worker.outbox.push("init", descriptor.id, this.options.initArgs);
+      this.#define(worker, descriptor);
+      encodeForWorker(worker.outbox, "init", descriptor.id, this.options.initArgs);
     }
     this.#flush(worker);
-    if (this.#closing) return worker;
-    this.#markIdle(worker);
+    if (!this.#closing) this.#markIdle(worker);
     return worker;
   }
 
-  #receive(worker: WorkerSlot, message: Message): void {
-    let settledCount = 0;
-    for (let index = 0; index < message.length; ) {
-      const op = message[index] as WorkerOp;
-      switch (op) {
-        case "ok":
-        case "error":
-        case "dropped": {
-          const task = worker.inFlight.get(message[index + 1] as number);
-          if (task) {
-            settledCount++;
-            this.#release(worker, task);
-            if (op === "ok") this.#settle(task, "fulfilled", message[index + 2]);
-            else if (op === "error") this.#settle(task, "rejected", this.#taskError(message[index + 2] as SerializedError, task));
-          }
-          break;
-        }
-        case "progress": {
-          const task = worker.inFlight.get(message[index + 1] as number);
-          if (task?.onProgress && !task.done()) task.onProgress(message[index + 2]);
-          break;
-        }
-        case "ready":
-          if (message[index + 1] !== PROTOCOL_VERSION) {
-            worker.lastError = new Error(`offloop protocol mismatch: pool ${PROTOCOL_VERSION}, worker ${String(message[index + 1])}`);
-            this.#retire(worker);
-          } else {
-            worker.ready = true;
-            worker.lastMark = this.#clock.now();
-            if (this.options.initializer === undefined) this.#startFailures = 0;
-          }
-          break;
-        case "initError": {
-          const cause = deserializeError(message[index + 1] as SerializedError);
-          worker.lastError = new Error(`The executor's initializer failed in worker ${worker.id}: ${cause.message}`, { cause });
-          worker.ready = false;
-          this.#retire(worker);
-          break;
-        }
-      }
-      index += 1 + RECORD_FIELDS[op];
+  #receive(worker: WorkerSlot, visitor: RecordVisitor<WorkerRecords>, message: Message): void {
+    const before = this.#inFlight;
+    try {
+      decodeRecords<WorkerRecords>(message, visitor);
+    } catch (error) {
+      worker.lastError ??= error;
+      this.#retire(worker);
     }
+    const settledCount = before - this.#inFlight;
     if (settledCount > 0) {
       if (this.options.initializer !== undefined) this.#startFailures = 0;
       const now = this.#clock.now();
-      const sample = (now - worker.lastMark) / settledCount;
+      this.#batching.record(settledCount, now - worker.lastMark);
       worker.lastMark = now;
-      this.#averageTaskMs = this.#averageTaskMs === undefined ? sample : (this.#averageTaskMs + sample) / 2;
       this.#afterProgress(worker);
     }
+  }
+
+  /** How the pool reads one worker's records. */
+  #visitorFor(worker: WorkerSlot): RecordVisitor<WorkerRecords> {
+    const finished = (taskId: number): PoolTask | undefined => {
+      const task = worker.inFlight.get(taskId);
+      if (task) this.#release(worker, task);
+      return task;
+    };
+    return {
+      ok: (taskId, value) => {
+        const task = finished(taskId);
+        if (task) this.#settle(task, "fulfilled", value);
+      },
+      error: (taskId, serialized) => {
+        const task = finished(taskId);
+        if (task) this.#settle(task, "rejected", this.#taskError(serialized, task));
+      },
+      dropped: (taskId) => void finished(taskId),
+      progress: (taskId, value) => {
+        const task = worker.inFlight.get(taskId);
+        if (!task?.onProgress || task.done()) return;
+        try {
+          task.onProgress(value);
+        } catch (error) {
+          // A throwing progress listener is the caller's bug; it must not break the pool. Report it where it is seen.
+          queueMicrotask(() => {
+            throw error;
+          });
+        }
+      },
+      ready: (version) => {
+        if (version !== PROTOCOL_VERSION) {
+          worker.lastError = new WorkerStartError(`offloop protocol mismatch: pool ${PROTOCOL_VERSION}, worker ${String(version)}. Use one version of @offloop/core and its adapter.`);
+          this.#retire(worker);
+          return;
+        }
+        worker.ready = true;
+        worker.lastMark = this.#clock.now();
+        if (this.options.initializer === undefined) this.#startFailures = 0;
+      },
+      initError: (serialized) => {
+        const cause = deserializeError(serialized);
+        worker.lastError = new WorkerStartError(`The executor's initializer failed in worker ${worker.id}: ${cause.message}`, { cause });
+        worker.ready = false;
+        this.#retire(worker);
+      },
+      exiting: (takenUp) => {
+        worker.takenUpAtExit = takenUp;
+      },
+    };
   }
 
   /** After tasks left a worker: arm grace timers of cancelled tasks that may now run, recycle, go idle, refill. */
   #afterProgress(worker: WorkerSlot): void {
     if (worker.inFlight.size > 0) this.#armGraceTimers(worker);
     if (worker.tasksSent >= this.options.maxTasksPerWorker && worker.inFlight.size === 0) this.#retire(worker);
-    if (worker.inFlight.size === 0 && !worker.exited) this.#markIdle(worker);
+    if (worker.inFlight.size === 0) this.#markIdle(worker);
     if (this.#queued > 0) this.#dispatch();
-    else if (this.#inFlight === 0) this.#onIdle?.();
+    else this.#checkIdle();
   }
 
   #release(worker: WorkerSlot, task: PoolTask): void {
     worker.inFlight.delete(task.id);
     this.#inFlight--;
-    if (task.graceTimer !== undefined) this.#clock.clearTimeout(task.graceTimer);
+    if (task.graceTimer !== undefined) {
+      this.#clock.clearTimeout(task.graceTimer);
+      task.graceTimer = undefined;
+    }
   }
 
   #settle(task: PoolTask, state: "fulfilled" | "rejected" | "cancelled", value: unknown): void {
     task.disarm?.();
-    if (!task.settle(state, value)) return;
-    if (state === "fulfilled") this.#completed++;
-    else if (state === "rejected") this.#failed++;
-    else this.#cancelled++;
+    this.settleTask(task, state, value);
   }
 
   #taskError(serialized: SerializedError, task: PoolTask): Error {
@@ -400,10 +364,12 @@ export class WorkerPool extends ExecutorBase {
     return error;
   }
 
-  /** True when the task is among those its worker may have started (the worker starts tasks in order). */
-  isPossiblyStarted(task: PoolTask): boolean {
+  /** True when the task is among those its worker may have started. */
+  #isPossiblyStarted(task: PoolTask): boolean {
     const worker = task.worker;
     if (!worker) return false;
+    const takenUp = worker.takenUp();
+    if (takenUp !== undefined) return task.seq <= takenUp;
     let slots = this.options.concurrentTasksPerWorker;
     for (const candidate of worker.inFlight.values()) {
       if (slots <= 0) return false;
@@ -414,100 +380,83 @@ export class WorkerPool extends ExecutorBase {
   }
 
   /** Cancels or times out a task: settle it now, and make sure its work stops. */
-  stopTask(task: PoolTask, kind: "cancelled" | "timeout", reason: Error): void {
+  #stopTask(task: PoolTask, kind: "cancelled" | "timeout", reason: Error): void {
     if (task.done()) return;
     this.#settle(task, kind === "cancelled" ? "cancelled" : "rejected", reason);
     const worker = task.worker;
     if (!worker) {
+      // Still in the queue: dispatch skips settled tasks.
       this.#queued--;
-      if (this.#inFlight === 0 && this.#queued === 0) this.#onIdle?.();
+      this.#checkIdle();
       return;
     }
-    worker.outbox.push("cancel", task.id, serializeError(reason));
+    encodeForWorker(worker.outbox, "cancel", task.id, serializeError(reason));
     this.#scheduleFlush();
     this.#armGraceTimers(worker);
   }
 
+  /** A settled task that may be running gets `cancelGrace` ms to stop; then its worker is terminated. */
   #armGraceTimers(worker: WorkerSlot): void {
-    let slots = this.options.concurrentTasksPerWorker;
     for (const task of worker.inFlight.values()) {
-      if (slots <= 0) break;
-      if (!task.done()) {
-        slots--;
-        continue;
-      }
-      if (task.graceTimer === undefined) {
-        task.graceTimer = this.#clock.setTimeout(() => {
-          if (worker.inFlight.get(task.id) === task && !worker.exited) {
-            worker.lastError = new Error(`Worker ${worker.id} was terminated: a cancelled task did not stop within cancelGrace (${this.options.cancelGrace} ms)`);
-            this.#retire(worker);
-          }
-        }, this.options.cancelGrace);
-      }
+      if (!task.done() || task.graceTimer !== undefined || !this.#isPossiblyStarted(task)) continue;
+      task.graceTimer = this.#clock.setTimeout(() => {
+        task.graceTimer = undefined;
+        if (worker.inFlight.get(task.id) === task && !worker.exited) {
+          worker.lastError = new Error(`Worker ${worker.id} was terminated: a cancelled task did not stop within cancelGrace (${this.options.cancelGrace} ms)`);
+          this.#retire(worker);
+        }
+      }, this.options.cancelGrace);
     }
   }
 
   /** Stops a worker on purpose; its unstarted tasks go back to the queue when it exits. */
   #retire(worker: WorkerSlot): void {
-    if (worker.retiring) return;
-    worker.retiring = true;
-    if (worker.idleTimer !== undefined) this.#clock.clearTimeout(worker.idleTimer);
-    this.#markBusy(worker);
-    worker.handle.terminate().catch(() => {});
+    worker.retire();
   }
 
   #onExit(worker: WorkerSlot, code: number | null, signal?: string | null): void {
     if (worker.exited) return;
-    worker.exited = true;
-    if (worker.idleTimer !== undefined) this.#clock.clearTimeout(worker.idleTimer);
-    this.#workers.splice(this.#workers.indexOf(worker), 1);
+    worker.markExited();
+    const index = this.#workers.indexOf(worker);
+    if (index !== -1) this.#workers.splice(index, 1);
     const startFailed = !worker.ready && (!worker.retiring || worker.lastError !== undefined);
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-    const requeue: PoolTask[] = [];
-    // With shared memory the worker said exactly how many tasks it took up (results of finished ones may
-    // have died with it); without, tasks start in order, so at most `concurrentTasksPerWorker` may have.
-    const takenUp = worker.progress ? Atomics.load(worker.progress, 0) : undefined;
-    let slots = this.options.concurrentTasksPerWorker;
-    for (const task of worker.inFlight.values()) {
-      this.#release(worker, task);
-      if (task.done()) continue;
-      const started = takenUp !== undefined ? task.seq <= takenUp : slots > 0 && worker.ready;
-      if (slots > 0) slots--;
-      if (started) {
-        const message = `Worker ${worker.id} ${how} while running this task${worker.lastError ? `: ${(worker.lastError as Error).message ?? String(worker.lastError)}` : ""}`;
-        this.#settle(task, "rejected", new WorkerCrashedError(message, { cause: worker.lastError }));
-        continue;
-      }
-      task.worker = undefined;
-      requeue.push(task);
+    const { crashed, requeue } = accountForExit(worker.inFlight.values(), worker.takenUp(), this.options.concurrentTasksPerWorker, worker.ready);
+    for (const task of [...worker.inFlight.values()]) this.#release(worker, task);
+    for (const task of crashed) {
+      const message = `Worker ${worker.id} ${how} while running this task${worker.lastError ? `: ${errorMessage(worker.lastError)}` : ""}`;
+      this.#settle(task, "rejected", new WorkerCrashedError(message, { cause: worker.lastError }));
     }
-    for (let index = requeue.length - 1; index >= 0; index--) {
-      this.#queue.unshift(requeue[index]!);
+    for (let back = requeue.length - 1; back >= 0; back--) {
+      const task = requeue[back]!;
+      task.worker = undefined;
+      this.#queue.unshift(task);
       this.#queued++;
     }
     if (startFailed) this.#startFailed(worker, how);
-    if (!this.#closing) while (this.#workers.length < this.options.minWorkers && this.#startFailures === 0) this.#spawn();
-    if (this.#queued > 0 && !this.#respawnTimer) this.#dispatch();
-    else if (this.#inFlight === 0 && this.#queued === 0) this.#onIdle?.();
+    if (!this.#closing) {
+      while (this.#workers.length < this.options.minWorkers && this.#startFailures === 0) {
+        if (this.#spawn() instanceof Error) break;
+      }
+    }
+    if (this.#queued > 0 && this.#respawnTimer === undefined) this.#dispatch();
+    else this.#checkIdle();
   }
 
+  /** A worker exited before it was ready: retry after a pause, and after three in a row fail what waits. */
   #startFailed(worker: WorkerSlot, how: string): void {
     this.#startFailures++;
     const cause = worker.lastError;
     if (this.#startFailures >= MAX_START_FAILURES) {
-      const error = new WorkerCrashedError(
-        `Workers failed to start ${this.#startFailures} times in a row (the last ${how})${cause ? `: ${(cause as Error).message ?? String(cause)}` : ""}`,
-        { cause },
-      );
-      for (const task of this.#queue) {
-        if (task.done()) continue;
-        this.#queued--;
-        this.#settle(task, "rejected", error);
-      }
-      while (this.#queue.length > 0) this.#queue.shift();
+      const failures = this.#startFailures;
       this.#startFailures = 0;
+      this.#failQueue(new WorkerStartError(
+        `Workers failed to start ${failures} times in a row (the last ${how})${cause ? `: ${errorMessage(cause)}` : ""}`,
+        { cause },
+      ));
       return;
     }
+    if (this.#closing) return;
     const delay = 50 * 2 ** (this.#startFailures - 1);
     this.#respawnTimer = this.#clock.setTimeout(() => {
       this.#respawnTimer = undefined;
@@ -515,33 +464,26 @@ export class WorkerPool extends ExecutorBase {
     }, delay);
   }
 
-  #markBusy(worker: WorkerSlot): void {
-    if (worker.idleTimer !== undefined) {
-      this.#clock.clearTimeout(worker.idleTimer);
-      worker.idleTimer = undefined;
+  /** Fails every task waiting in the queue (no worker can be started for them). */
+  #failQueue(error: Error): void {
+    while (this.#queue.length > 0) {
+      const task = this.#queue.shift()!;
+      if (task.done()) continue;
+      this.#queued--;
+      this.#settle(task, "rejected", error);
     }
-    if (!worker.referenced) {
-      worker.referenced = true;
-      worker.handle.ref();
-    }
+    this.#checkIdle();
   }
 
   #markIdle(worker: WorkerSlot): void {
-    if (worker.retiring || this.#closing) return;
-    if (worker.referenced) {
-      worker.referenced = false;
-      worker.handle.unref();
-    }
-    if (worker.idleTimer === undefined && this.options.idleTimeout !== Infinity) {
-      worker.idleTimer = this.#clock.setTimeout(
-        () => {
-          worker.idleTimer = undefined;
-          if (worker.inFlight.size === 0 && this.#workers.length > this.options.minWorkers) this.#retire(worker);
-        },
-        this.options.idleTimeout,
-        { unref: true },
-      );
-    }
+    if (this.#closing) return;
+    worker.markIdle(this.options.idleTimeout, () => {
+      if (worker.inFlight.size === 0 && this.#workers.length > this.options.minWorkers) this.#retire(worker);
+    });
+  }
+
+  #checkIdle(): void {
+    if (this.#inFlight === 0 && this.#queued === 0) this.#onIdle?.();
   }
 
   /**
@@ -550,38 +492,81 @@ export class WorkerPool extends ExecutorBase {
    * `cancelPending`, tasks not yet started are cancelled first. Calling it
    * again is harmless.
    */
-  shutdown(options: ShutdownOptions = {}): Promise<void> {
-    if (typeof options !== "object" || options === null) throw new TypeError(`Expected options to be an object, got ${describeValue(options)}`);
-    const { wait = true, cancelPending = false } = options;
-    if (typeof wait !== "boolean") throw new TypeError(`Expected wait to be a boolean, got ${describeValue(wait)}`);
-    if (typeof cancelPending !== "boolean") throw new TypeError(`Expected cancelPending to be a boolean, got ${describeValue(cancelPending)}`);
-    if (cancelPending) {
-      const reason = new CancelledError(`Executor "${this.options.name}" shut down before the task started`);
-      for (const task of this.#queue) if (!task.done()) task.cancel(reason);
-      for (const worker of this.#workers) for (const task of worker.inFlight.values()) if (!this.isPossiblyStarted(task)) task.cancel(reason);
+  shutdown(options?: ShutdownOptions): Promise<void> {
+    const { wait, cancelPending } = this.shutdownOptions(options);
+    if (cancelPending) this.#cancelPending(new CancelledError(`Executor "${this.options.name}" shut down before the task started`));
+    this.#close();
+    return wait ? this.#shutdownDone! : Promise.resolve();
+  }
+
+  /**
+   * Stops every worker now, like Python 3.14's
+   * `ProcessPoolExecutor.terminate_workers()`: running and pending tasks are
+   * cancelled (`CancelledError`), each worker is terminated, and the executor
+   * is shut down. Resolves once every worker has exited.
+   *
+   * @example
+   * ```ts
+   * const future = executor.submit(tasks.spin);
+   * await executor.terminateWorkers();
+   * await future.catch((error) => error.name); // "CancelledError"
+   * ```
+   */
+  terminateWorkers(): Promise<void> {
+    return this.#stopAll(new CancelledError(`Executor "${this.options.name}": its workers were terminated (terminateWorkers)`));
+  }
+
+  /**
+   * Like `terminateWorkers()`, Python 3.14's `kill_workers()`: the same
+   * contract here, since terminating a worker already stops it at once on
+   * every runtime that can (a child process gets its `killSignal`, then
+   * SIGKILL).
+   *
+   * @example
+   * ```ts
+   * await executor.killWorkers();
+   * executor.stats.workers; // 0
+   * ```
+   */
+  killWorkers(): Promise<void> {
+    return this.#stopAll(new CancelledError(`Executor "${this.options.name}": its workers were killed (killWorkers)`));
+  }
+
+  #stopAll(reason: CancelledError): Promise<void> {
+    this.#cancelPending(reason);
+    for (const worker of this.#workers) for (const task of [...worker.inFlight.values()]) if (!task.done()) this.#settle(task, "cancelled", reason);
+    this.#close();
+    for (const worker of [...this.#workers]) this.#retire(worker);
+    return this.#shutdownDone!;
+  }
+
+  #cancelPending(reason: CancelledError): void {
+    for (const task of this.#queue) if (!task.done()) task.cancel(reason);
+    for (const worker of this.#workers) for (const task of [...worker.inFlight.values()]) if (!this.#isPossiblyStarted(task)) task.cancel(reason);
+  }
+
+  #close(): void {
+    if (this.#shutdownDone) return;
+    this.#closing = true;
+    if (this.#respawnTimer !== undefined) {
+      this.#clock.clearTimeout(this.#respawnTimer);
+      this.#respawnTimer = undefined;
     }
-    if (!this.#shutdownDone) {
-      this.#closing = true;
-      if (this.#respawnTimer !== undefined) {
-        this.#clock.clearTimeout(this.#respawnTimer);
-        this.#respawnTimer = undefined;
-        if (this.#queued > 0) this.#dispatch();
-      }
-      for (const worker of this.#workers) this.#markBusy(worker);
-      this.#shutdownDone = new Promise<void>((resolve) => {
-        this.#onIdle = () => {
-          this.#onIdle = undefined;
-          // A copy: a handle whose terminate() reports the exit at once (web Workers on Deno) leaves #workers while we iterate.
-          const exits = [...this.#workers].map((worker) => {
-            worker.retiring = true;
-            return worker.handle.terminate().catch(() => {});
-          });
-          void Promise.all(exits).then(() => resolve());
-        };
-        if (this.#inFlight === 0 && this.#queued === 0) this.#onIdle();
-      });
-    }
-    return wait ? this.#shutdownDone : Promise.resolve();
+    if (this.#queued > 0) this.#dispatch();
+    if (this.#queued > 0 && this.#workers.length === 0) this.#failQueue(new WorkerStartError(`Executor "${this.options.name}" shut down and no worker could be started for the task`));
+    for (const worker of this.#workers) worker.markBusy();
+    this.#shutdownDone = new Promise<void>((resolve) => {
+      this.#onIdle = () => {
+        this.#onIdle = undefined;
+        // A copy: a handle whose terminate() reports the exit at once (web Workers on Deno) leaves #workers while we iterate.
+        const exits = [...this.#workers].map((worker) => {
+          worker.retiring = true;
+          return worker.handle.terminate().catch(() => {});
+        });
+        void Promise.all(exits).then(() => resolve());
+      };
+      this.#checkIdle();
+    });
   }
 
   /** What the executor is doing now. */
@@ -595,16 +580,49 @@ export class WorkerPool extends ExecutorBase {
       running += Math.min(perWorker, unsettled);
       if (worker.inFlight.size === 0) idle++;
     }
-    const unsettledTotal = this.#submitted - this.#completed - this.#failed - this.#cancelled;
+    const counts = this.counts;
     return {
       workers: this.#workers.length,
       idle,
-      queued: unsettledTotal - running,
+      queued: this.unsettledCount - running,
       running,
-      submitted: this.#submitted,
-      completed: this.#completed,
-      failed: this.#failed,
-      cancelled: this.#cancelled,
+      ...counts,
     };
+  }
+}
+
+/** Throws TaskArgumentError naming the path when `value` cannot cross to a worker. */
+function checkSendable(value: unknown, path: string, what: string): void {
+  let copyError: unknown;
+  try {
+    structuredClone(value);
+    return;
+  } catch (error) {
+    copyError = error;
+  }
+  throw uncloneableError(value, path, what, copyError)!;
+}
+
+/** The TaskArgumentError for a value that cannot be copied to a worker, naming the path; undefined when it can be copied. */
+function uncloneableError(value: unknown, path: string, what: string, sendError: unknown): TaskArgumentError | undefined {
+  let found = findUncloneable(value, path);
+  let cause = sendError;
+  if (found === undefined) {
+    try {
+      structuredClone(value);
+      return undefined;
+    } catch (error) {
+      cause = error;
+      found = `${path} cannot be copied (${errorMessage(error)})`;
+    }
+  }
+  return new TaskArgumentError(`${what}: ${found}. Only structured-cloneable values cross to a worker; pass data, and define behaviour in the task module.`, { cause });
+}
+
+function errorMessage(error: unknown): string {
+  try {
+    return error instanceof Error || (typeof error === "object" && error !== null && "message" in error) ? String((error as Error).message) : String(error);
+  } catch {
+    return "an error that cannot be shown";
   }
 }

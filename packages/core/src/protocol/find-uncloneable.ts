@@ -3,7 +3,8 @@ import { describeValue } from "../check-arguments.js";
 /**
  * Finds what in `value` cannot be structured-cloned and describes it by path,
  * e.g. `args[1].onDone is a function`. Returns undefined when all of it clones.
- * Only called after a send failed, so it may be slow.
+ * Only called after a send failed, so it may be slow. It never throws: a
+ * getter that throws is reported as the culprit, with its error.
  *
  * @example
  * ```ts
@@ -37,14 +38,34 @@ export function findUncloneable(value: unknown, path: string, seen = new Set<unk
     }
     return undefined;
   }
-  for (const key of Object.keys(value)) {
-    const found = findUncloneable((value as Record<string, unknown>)[key], `${path}.${key}`, seen);
+  let keys: string[];
+  try {
+    keys = Object.keys(value);
+  } catch (error) {
+    return `${path} cannot be read (${errorMessage(error)})`;
+  }
+  for (const key of keys) {
+    let property: unknown;
+    try {
+      property = (value as Record<string, unknown>)[key];
+    } catch (error) {
+      return `${path}.${key} has a getter that threw: ${errorMessage(error)}`;
+    }
+    const found = findUncloneable(property, `${path}.${key}`, seen);
     if (found) return found;
   }
   try {
     structuredClone(value);
   } catch (error) {
-    return `${path} is ${describeValue(value)} that cannot be copied (${(error as Error).message})`;
+    return `${path} is ${describeValue(value)} that cannot be copied (${errorMessage(error)})`;
   }
   return undefined;
+}
+
+function errorMessage(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return "an error that cannot be shown";
+  }
 }

@@ -2,7 +2,9 @@
  * The messages between a pool and its workers: the one file that defines
  * them. Both directions send flat arrays of records, many records a message,
  * so that thousands of tiny tasks cost a handful of `postMessage` calls.
- * Each record is an op string followed by a fixed number of fields:
+ * Each record is an op string followed by a fixed number of fields; the
+ * labelled tuples below are the records, `encode` writes them and
+ * `decodeRecords` reads them back, on both sides.
  *
  * pool -> worker
  *   "hello"   version, workerId, concurrency, progress   first record a worker ever gets; progress is an
@@ -23,6 +25,9 @@
  *   "dropped"  taskId                             a cancelled task that never started
  *   "progress" taskId, value                      taskContext().progress(value)
  *   "initError" SerializedError                   the initializer threw; the worker serves nothing
+ *   "exiting"  takenUp                            last words before an exit the worker can see (process.exit,
+ *                                                 an uncaught error): how many tasks it had taken up, so that
+ *                                                 the pool fails exactly the ones that started
  */
 
 /**
@@ -35,20 +40,37 @@
  * console.log(`offloop protocol v${PROTOCOL_VERSION}`);
  * ```
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
-/**
- * Fields after the op string, per op: how a reader walks a flat message of
- * several records.
- *
- * @example
- * ```ts
- * import { RECORD_FIELDS } from "@offloop/core";
- * // ["ok", 7, 42, "ok", 8, 43]: two results in one message
- * const stride = 1 + RECORD_FIELDS.ok; // 3
- * ```
- */
-export const RECORD_FIELDS = {
+/** The records the pool sends to a worker. */
+export type PoolRecords = {
+  hello: [version: number, workerId: number, concurrency: number, progress: Int32Array | null];
+  module: [fnId: number, moduleUrl: string, taskName: string];
+  source: [fnId: number, sourceText: string];
+  init: [fnId: number, args: unknown[]];
+  run: [taskId: number, fnId: number, args: unknown[]];
+  chunk: [taskId: number, fnId: number, items: unknown[]];
+  cancel: [taskId: number, reason: SerializedError];
+};
+
+/** The records a worker sends to its pool. */
+export type WorkerRecords = {
+  ready: [version: number];
+  ok: [taskId: number, value: unknown];
+  error: [taskId: number, error: SerializedError];
+  dropped: [taskId: number];
+  progress: [taskId: number, value: unknown];
+  initError: [error: SerializedError];
+  exiting: [takenUp: number];
+};
+
+/** The ops of records the pool sends to a worker. */
+export type PoolOp = keyof PoolRecords;
+/** The ops of records a worker sends to the pool. */
+export type WorkerOp = keyof WorkerRecords;
+
+/** Fields after the op string, per op: how a reader walks a flat message of several records. */
+const RECORD_FIELDS: { readonly [Op in PoolOp | WorkerOp]: number } = {
   hello: 4,
   module: 3,
   source: 2,
@@ -62,15 +84,96 @@ export const RECORD_FIELDS = {
   dropped: 1,
   progress: 2,
   initError: 1,
-} as const;
-
-/** The ops of records the pool sends to a worker (see the message format above). */
-export type PoolOp = "hello" | "module" | "source" | "init" | "run" | "chunk" | "cancel";
-/** The ops of records a worker sends to the pool (see the message format above). */
-export type WorkerOp = "ready" | "ok" | "error" | "dropped" | "progress" | "initError";
+  exiting: 1,
+};
 
 /** A message: records laid end to end, `[op, ...fields, op, ...fields]`. */
 export type Message = unknown[];
+
+/**
+ * Appends one record for a worker to a message being built (the pool's side).
+ *
+ * @example
+ * ```ts
+ * const message: Message = [];
+ * encodeForWorker(message, "run", 7, 1, [41]);
+ * encodeForWorker(message, "run", 8, 1, [42]); // ["run", 7, 1, [41], "run", 8, 1, [42]]
+ * ```
+ */
+export function encodeForWorker<Op extends PoolOp>(message: Message, op: Op, ...fields: PoolRecords[Op]): void {
+  message.push(op, ...fields);
+}
+
+/**
+ * Appends one record for the pool to a message being built (the worker's side).
+ *
+ * @example
+ * ```ts
+ * const message: Message = [];
+ * encodeForPool(message, "ok", 7, 42);
+ * encodeForPool(message, "ok", 8, 43); // ["ok", 7, 42, "ok", 8, 43]
+ * ```
+ */
+export function encodeForPool<Op extends WorkerOp>(message: Message, op: Op, ...fields: WorkerRecords[Op]): void {
+  message.push(op, ...fields);
+}
+
+/** What a reader does with each record: one method per op, called with the record's fields. */
+export type RecordVisitor<R extends PoolRecords | WorkerRecords> = { [Op in keyof R]: (...fields: R[Op] extends unknown[] ? R[Op] : never) => void };
+
+/**
+ * Reads a message record by record and calls the visitor's method for each
+ * op with its fields. An op the visitor does not know ends the walk with a
+ * TypeError naming it (a message from another version of offloop).
+ *
+ * @example
+ * ```ts
+ * decodeRecords<WorkerRecords>(["ok", 7, 42], { ok: (id, value) => console.log(id, value), ...rest });
+ * ```
+ */
+export function decodeRecords<R extends PoolRecords | WorkerRecords>(message: Message, visitor: RecordVisitor<R>): void {
+  const methods = visitor as unknown as Record<string, (...fields: unknown[]) => void>;
+  for (let index = 0; index < message.length; ) {
+    const op = message[index] as string;
+    const size = (RECORD_FIELDS as Record<string, number>)[op];
+    const method = methods[op];
+    if (size === undefined || method === undefined) throw new TypeError(`offloop: unknown message op ${JSON.stringify(op)}`);
+    switch (size) {
+      case 1:
+        method.call(visitor, message[index + 1]);
+        break;
+      case 2:
+        method.call(visitor, message[index + 1], message[index + 2]);
+        break;
+      case 3:
+        method.call(visitor, message[index + 1], message[index + 2], message[index + 3]);
+        break;
+      default:
+        method.call(visitor, message[index + 1], message[index + 2], message[index + 3], message[index + 4]);
+    }
+    index += 1 + size;
+  }
+}
+
+/**
+ * Splits a message into its records, each a message of its own: used after a
+ * whole message could not be sent, to send what can be sent record by record.
+ *
+ * @example
+ * ```ts
+ * splitRecords(["ok", 7, 42, "dropped", 8]); // [["ok", 7, 42], ["dropped", 8]]
+ * ```
+ */
+export function splitRecords(message: Message): Message[] {
+  const records: Message[] = [];
+  for (let index = 0; index < message.length; ) {
+    const size = (RECORD_FIELDS as Record<string, number>)[message[index] as string];
+    if (size === undefined) throw new TypeError(`offloop: unknown message op ${JSON.stringify(message[index])}`);
+    records.push(message.slice(index, index + 1 + size));
+    index += 1 + size;
+  }
+  return records;
+}
 
 /** An error as it crosses a thread or process boundary. */
 export interface SerializedError {

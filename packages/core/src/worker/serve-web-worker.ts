@@ -1,6 +1,6 @@
 import type { Message, Transferable } from "../protocol/protocol.js";
 import type { ExitNotice } from "../protocol/exit-notice.js";
-import { serve } from "./serve.js";
+import { serve, type ServedWorker } from "./serve.js";
 
 /** What a worker entry calls on its global scope (`self`). */
 export interface WebWorkerScope {
@@ -32,13 +32,18 @@ export interface ServeWebWorkerOptions {
 export function serveWebWorker(options: ServeWebWorkerOptions = {}): void {
   const scope = options.scope ?? (globalThis as unknown as WebWorkerScope);
   const exitCode = options.exitCode ?? (() => (globalThis as { process?: { exitCode?: number } }).process?.exitCode);
+  let served: ServedWorker | undefined;
   scope.addEventListener("unload", () => {
+    served?.flushBeforeExit();
     const code = exitCode();
     const notice: ExitNotice = { offloopExit: typeof code === "number" ? code : null };
     scope.postMessage(notice);
   });
-  serve({
-    postMessage: (message, transfer) => (transfer ? scope.postMessage(message, transfer) : scope.postMessage(message)),
-    onMessage: (listener) => scope.addEventListener("message", (event) => listener(event.data as Message)),
-  });
+  served = serve(
+    {
+      postMessage: (message, transfer) => (transfer ? scope.postMessage(message, transfer) : scope.postMessage(message)),
+      onMessage: (listener) => scope.addEventListener("message", (event) => listener(event.data as Message)),
+    },
+    { exitHooks: true },
+  );
 }

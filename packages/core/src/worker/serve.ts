@@ -1,11 +1,12 @@
 import type { Transferable } from "../protocol/protocol.js";
 import { TaskArgumentError, UnknownTaskError, CancelledError } from "../errors.js";
 import { findUncloneable } from "../protocol/find-uncloneable.js";
-import { PROTOCOL_VERSION, RECORD_FIELDS, type Message, type PoolOp, type SerializedError } from "../protocol/protocol.js";
+import { decodeRecords, encodeForPool, PROTOCOL_VERSION, splitRecords, type Message, type PoolRecords, type RecordVisitor, type SerializedError, type WorkerOp, type WorkerRecords } from "../protocol/protocol.js";
 import { deserializeError, isSerializedError, serializeError, withoutOwnFrames } from "../protocol/serialize-error.js";
 import { setActiveTask, type ActiveTask, type TaskContext } from "./task-context.js";
 import { registeredTasks } from "../tasks.js";
 import { unwrapTransfer } from "./with-transfer.js";
+import { installExitHooks } from "./exit-hooks.js";
 
 /** The worker's end of the channel to its pool, as an adapter's worker entry provides it. */
 export interface WorkerPort {
@@ -65,53 +66,49 @@ class WorkerServer {
 
   constructor(readonly port: WorkerPort) {}
 
-  receive(message: Message): void {
-    let index = 0;
-    while (index < message.length) {
-      const op = message[index] as PoolOp;
-      switch (op) {
-        case "run":
-        case "chunk":
-          this.#queue.push(new Job(message[index + 1] as number, message[index + 2] as number, message[index + 3] as unknown[], op === "chunk", this));
-          break;
-        case "cancel":
-          this.#cancel(message[index + 1] as number, message[index + 2]);
-          break;
-        case "module":
-          this.#defineFromModule(message[index + 1] as number, message[index + 2] as string, message[index + 3] as string);
-          break;
-        case "source":
-          this.#defineFromSource(message[index + 1] as number, message[index + 2] as string);
-          break;
-        case "init":
-          this.#initialize(message[index + 1] as number, message[index + 2] as unknown[]);
-          break;
-        case "hello":
-          if (message[index + 1] !== PROTOCOL_VERSION) {
-            this.#blocked = true;
-            this.post("initError", serializeError(new Error(`offloop protocol mismatch: the pool speaks version ${message[index + 1]}, this worker ${PROTOCOL_VERSION}. Use one version of @offloop/core and its adapter.`)));
-            return;
-          }
-          this.workerId = message[index + 2] as number;
-          this.#concurrency = message[index + 3] as number;
-          this.#progress = (message[index + 4] as Int32Array | null) ?? undefined;
-          break;
-        default:
-          throw new Error(`offloop worker got an unknown message op ${String(op)}`);
+  readonly #visitor: RecordVisitor<PoolRecords> = {
+    run: (taskId, fnId, args) => void this.#queue.push(new Job(taskId, fnId, args, false, this)),
+    chunk: (taskId, fnId, items) => void this.#queue.push(new Job(taskId, fnId, items, true, this)),
+    cancel: (taskId, reason) => this.#cancel(taskId, reason),
+    module: (fnId, moduleUrl, name) => this.#defineFromModule(fnId, moduleUrl, name),
+    source: (fnId, source) => this.#defineFromSource(fnId, source),
+    init: (fnId, args) => this.#initialize(fnId, args),
+    hello: (version, workerId, concurrency, progress) => {
+      if (version !== PROTOCOL_VERSION) {
+        this.#blocked = true;
+        this.post("initError", serializeError(new Error(`offloop protocol mismatch: the pool speaks version ${version}, this worker ${PROTOCOL_VERSION}. Use one version of @offloop/core and its adapter.`)));
+        return;
       }
-      index += 1 + RECORD_FIELDS[op];
-    }
+      this.workerId = workerId;
+      this.#concurrency = concurrency;
+      this.#progress = progress ?? undefined;
+    },
+  };
+
+  receive(message: Message): void {
+    if (this.#blocked) return;
+    decodeRecords<PoolRecords>(message, this.#visitor);
     this.#drain();
   }
 
-  post(op: "ok" | "error" | "dropped" | "progress" | "initError" | "ready", ...fields: unknown[]): void {
-    this.#outbox.push(op, ...fields);
+  post<Op extends WorkerOp>(op: Op, ...fields: WorkerRecords[Op]): void {
+    encodeForPool(this.#outbox, op, ...fields);
     if (op === "ok" || op === "error" || op === "dropped") this.#resultsInOutbox++;
     if (this.#resultsInOutbox >= RESULTS_PER_MESSAGE) this.flush();
     else if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       queueMicrotask(() => this.flush());
     }
+  }
+
+  /**
+   * Last words before the worker goes (process.exit, Deno.exit, close(), an
+   * uncaught error): send every finished result, and say how many tasks were
+   * taken up, so that the pool fails exactly the task that was running.
+   */
+  flushBeforeExit(): void {
+    encodeForPool(this.#outbox, "exiting", this.#takenUp);
+    this.flush();
   }
 
   flush(): void {
@@ -129,20 +126,24 @@ class WorkerServer {
     }
   }
 
-  /** After a send failed: send each record alone, and turn each result that cannot be sent into an error. */
+  /** After a send failed: send each record alone, and turn each result that cannot be sent into an error. Never throws. */
   #sendRecordsOneByOne(message: Message, transfer: Transferable[]): void {
-    for (let index = 0; index < message.length; ) {
-      const op = message[index] as "ok" | "error" | "dropped" | "progress" | "initError" | "ready";
-      const record = message.slice(index, index + 1 + RECORD_FIELDS[op]);
-      index += record.length;
+    for (const record of splitRecords(message)) {
+      const op = record[0] as WorkerOp;
       const ownTransfer = transfer.filter((item) => containsTransferable(record, item));
       try {
-        this.port.postMessage(record, ownTransfer);
+        this.port.postMessage(record, ownTransfer.length > 0 ? ownTransfer : undefined);
       } catch (error) {
-        if (op !== "ok" && op !== "error") continue;
-        const path = findUncloneable(record[2], op === "ok" ? "result" : "error") ?? `the ${op === "ok" ? "result" : "error"}`;
-        const replacement = new TaskArgumentError(`Cannot send the task's ${op === "ok" ? "result" : "error"} back to the caller: ${path}`, { cause: error });
-        this.port.postMessage(["error", record[1], serializeError(replacement)]);
+        if (op !== "ok" && op !== "error" && op !== "progress") continue;
+        const what = op === "ok" ? "result" : op === "error" ? "error" : "progress value";
+        const path = findUncloneable(record[2], what) ?? `the ${what} cannot be copied (${safeMessage(error)})`;
+        const replacement = new TaskArgumentError(`Cannot send the task's ${what} back to the caller: ${path}`, { cause: error });
+        if (op === "progress") continue;
+        try {
+          this.port.postMessage(["error", record[1], serializeError(replacement)]);
+        } catch {
+          this.port.postMessage(["error", record[1], serializeError(new TaskArgumentError(`Cannot send the task's ${what} back to the caller: ${path}`))]);
+        }
       }
     }
   }
@@ -287,7 +288,7 @@ class WorkerServer {
   #finish(job: Job, op: "ok" | "error", value: unknown): void {
     this.#running.delete(job.id);
     if (op === "ok") this.#postResult(job.id, value);
-    else this.post("error", job.id, value);
+    else this.post("error", job.id, value as SerializedError);
     this.#drain();
   }
 
@@ -299,6 +300,14 @@ class WorkerServer {
     } else {
       this.post("ok", taskId, value);
     }
+  }
+}
+
+function safeMessage(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return "an error that cannot be shown";
   }
 }
 
@@ -348,6 +357,24 @@ function containsTransferable(value: unknown, target: unknown, depth = 0): boole
   return false;
 }
 
+/** The worker side of a running `serve`. */
+export interface ServedWorker {
+  /** Sends every finished result now, with the count of tasks taken up: call it just before the worker goes. */
+  flushBeforeExit(): void;
+}
+
+/** Options of `serve`. */
+export interface ServeOptions {
+  /**
+   * Patch the worker's exits (`process.exit`, `Deno.exit`, `close()`, an
+   * uncaught error) to send finished results first, so that a task's exit
+   * never costs the results of tasks that finished before it. Worker entries
+   * pass true; an in-thread worker must not (it would patch the caller).
+   * Default false.
+   */
+  exitHooks?: boolean;
+}
+
 /**
  * Serves tasks on the worker side of a channel: an adapter's worker entry
  * calls it once with its port to the pool. Users never call it.
@@ -356,12 +383,15 @@ function containsTransferable(value: unknown, target: unknown, depth = 0): boole
  * ```ts
  * // the Node adapter's worker entry
  * import { parentPort } from "node:worker_threads";
- * import { serve } from "@offloop/core";
- * serve({ postMessage: (m, t) => parentPort!.postMessage(m, t), onMessage: (l) => parentPort!.on("message", l) });
+ * import { serve } from "@offloop/core/worker";
+ * serve({ postMessage: (m, t) => parentPort!.postMessage(m, t), onMessage: (l) => parentPort!.on("message", l) }, { exitHooks: true });
  * ```
  */
-export function serve(port: WorkerPort): void {
+export function serve(port: WorkerPort, options: ServeOptions = {}): ServedWorker {
   const server = new WorkerServer(port);
+  const served: ServedWorker = { flushBeforeExit: () => server.flushBeforeExit() };
+  if (options.exitHooks) installExitHooks(served.flushBeforeExit);
   port.onMessage((message) => server.receive(message));
   port.postMessage(["ready", PROTOCOL_VERSION]);
+  return served;
 }

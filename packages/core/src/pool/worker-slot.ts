@@ -1,0 +1,102 @@
+import type { Clock, TimerHandle } from "../asyncio/clock.js";
+import type { Message, Transferable } from "../protocol/protocol.js";
+import type { PoolTask } from "./pool-task.js";
+import type { WorkerHandle } from "./spawner.js";
+
+/**
+ * One worker as the pool sees it, from spawn to exit: its tasks in flight
+ * (in the order they were sent), the records waiting to be sent, and its
+ * life: starting, ready, busy or idle (ref'd while busy, unref'd and on an
+ * idle timer while idle), retiring, exited.
+ *
+ * @example
+ * ```ts
+ * const slot = new WorkerSlot(0, spawner.spawn({ workerId: 0, name: "pool-0" }), clock, true);
+ * slot.markIdle(10_000, () => slot.retire());
+ * ```
+ */
+export class WorkerSlot {
+  /** Tasks sent to this worker and not yet reported back, in the order they were sent. */
+  readonly inFlight = new Map<number, PoolTask>();
+  /** Task functions this worker has been told about. */
+  readonly defined = new Set<number>();
+  /** Shared memory where the worker counts the tasks it has taken up (where the runtime shares memory). */
+  readonly progress: Int32Array | undefined;
+  outbox: Message = [];
+  outTransfer: Transferable[] = [];
+  ready = false;
+  exited = false;
+  retiring = false;
+  tasksSent = 0;
+  /** When the worker last reported (for the batch policy's measure of task time). */
+  lastMark = 0;
+  /** The worker's own account of the tasks it took up, sent just before an exit it could see. */
+  takenUpAtExit: number | undefined;
+  lastError: unknown;
+  #referenced = true;
+  #idleTimer: TimerHandle | undefined;
+
+  constructor(readonly id: number, readonly handle: WorkerHandle, readonly clock: Clock, sharedMemory: boolean) {
+    this.progress = sharedMemory ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+  }
+
+  /** How many tasks the worker has taken up, if it can say (shared memory, or its last words). */
+  takenUp(): number | undefined {
+    return this.progress ? Math.max(Atomics.load(this.progress, 0), this.takenUpAtExit ?? 0) : this.takenUpAtExit;
+  }
+
+  /** Sends what the outbox holds; throws what the host's send throws (the pool handles it). */
+  flush(): void {
+    if (this.outbox.length === 0 || this.exited) return;
+    const message = this.outbox;
+    const transfer = this.outTransfer;
+    this.outbox = [];
+    this.outTransfer = [];
+    this.handle.send(message, transfer.length > 0 ? transfer : undefined);
+  }
+
+  /** The worker has work: it keeps the process alive and its idle timer stops. */
+  markBusy(): void {
+    this.#clearIdleTimer();
+    if (!this.#referenced) {
+      this.#referenced = true;
+      this.handle.ref();
+    }
+  }
+
+  /** The worker has nothing to do: it no longer keeps the process alive, and `onIdleTimeout` runs after `idleTimeout` ms. */
+  markIdle(idleTimeout: number, onIdleTimeout: () => void): void {
+    if (this.retiring || this.exited) return;
+    if (this.#referenced) {
+      this.#referenced = false;
+      this.handle.unref();
+    }
+    if (this.#idleTimer === undefined && idleTimeout !== Infinity) {
+      this.#idleTimer = this.clock.setTimeout(() => {
+        this.#idleTimer = undefined;
+        onIdleTimeout();
+      }, idleTimeout, { unref: true });
+    }
+  }
+
+  /** Stops the worker on purpose (its exit is reported through the handle's onExit). */
+  retire(): void {
+    if (this.retiring) return;
+    this.retiring = true;
+    this.markBusy();
+    this.handle.terminate().catch(() => {});
+  }
+
+  /** The worker is gone: no timers left behind. */
+  markExited(): void {
+    this.exited = true;
+    this.#clearIdleTimer();
+  }
+
+  #clearIdleTimer(): void {
+    if (this.#idleTimer !== undefined) {
+      this.clock.clearTimeout(this.#idleTimer);
+      this.#idleTimer = undefined;
+    }
+  }
+}
