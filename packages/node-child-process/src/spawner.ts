@@ -2,7 +2,7 @@ import { fork } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { deserializeError, type Message, type SerializedError, type Spawner } from "@offloop/core";
+import { deserializeError, ownOptions, workerExecArgv, type Message, type SerializedError, type Spawner } from "@offloop/core";
 import { sendableCheck } from "./check-sendable.js";
 import { UNCAUGHT } from "./uncaught.js";
 
@@ -37,29 +37,13 @@ export interface NodeProcessOptions {
   stdio?: "inherit" | "prefix" | "ignore";
 }
 
+/** Milliseconds after a child's exit event to wait for its IPC channel to close, where the host never closes it. */
+const EXIT_DRAIN_MS = 250;
+
 /** Milliseconds a child has to exit after `killSignal` before it gets SIGKILL. */
 const KILL_GRACE_MS = 2000;
 
 const childEntry = fileURLToPath(new URL(import.meta.url.endsWith(".ts") ? "./child.ts" : "./child.js", import.meta.url));
-
-/** Flags that make no sense in a pool's child, with whether they take a value. */
-const unfitFlag = /^(-e|-p|--eval|--print|--input-type|--test(-[a-z-]+)?|--inspect(-brk|-port|-wait)?|--debug-port|--watch(-path)?|--max-old-space-size)(=|$)/;
-const flagsWithValue = /^(-e|-p|--eval|--print|--input-type|--test-[a-z-]+|--inspect-port|--debug-port|--watch-path|--max-old-space-size)$/;
-
-/** The parent's flags minus those that would stop a child from starting, pause it or run the parent's script. */
-export function inheritedExecArgv(parentArgv: readonly string[] = process.execArgv): string[] {
-  const kept: string[] = [];
-  for (let index = 0; index < parentArgv.length; index++) {
-    const flag = parentArgv[index]!;
-    if (!unfitFlag.test(flag)) {
-      kept.push(flag);
-      continue;
-    }
-    const next = parentArgv[index + 1];
-    if (flagsWithValue.test(flag) && next !== undefined && (!next.startsWith("-") || flag === "-e" || flag === "-p" || flag === "--eval" || flag === "--print")) index++;
-  }
-  return kept;
-}
 
 /** The runtime the parent runs on; Bun and Deno implement `fork` with IPC too, with the differences noted where they matter. */
 export const runtime: "node" | "bun" | "deno" = "Bun" in globalThis ? "bun" : "Deno" in globalThis ? "deno" : "node";
@@ -78,8 +62,13 @@ const outOfMemorySignals = new Set(["SIGABRT", "SIGTRAP"]);
  * ```
  */
 export function nodeProcessSpawner(options: NodeProcessOptions = {}): Spawner {
-  const execArgv = [...(options.execArgv ?? inheritedExecArgv())];
-  if (options.maxOldGenerationSizeMb !== undefined) execArgv.push(`--max-old-space-size=${options.maxOldGenerationSizeMb}`);
+  // Own properties only: a polluted Object.prototype must not configure the children.
+  options = ownOptions(options);
+  const execArgv = [...(options.execArgv ?? workerExecArgv(process.execArgv, "process")!)];
+  if (options.maxOldGenerationSizeMb !== undefined) {
+    for (let index = execArgv.length - 1; index >= 0; index--) if (execArgv[index]!.startsWith("--max-old-space-size")) execArgv.splice(index, 1);
+    execArgv.push(`--max-old-space-size=${options.maxOldGenerationSizeMb}`);
+  }
   const killSignal = options.killSignal ?? "SIGTERM";
   const stdio = options.stdio ?? "inherit";
   const serialization = options.serialization ?? "advanced";
@@ -119,7 +108,14 @@ export function nodeProcessSpawner(options: NodeProcessOptions = {}): Spawner {
           }
           for (const listener of exitListeners) listener(code, signal);
         };
-        child.once("exit", onExit);
+        // "exit" can come before the last messages on the IPC channel have been read (a task's finished
+        // results, flushed just before process.exit): report the exit on "close", once the channel is drained.
+        // Deno may never close a dead child's channel, so "exit" also reports it a moment later.
+        child.once("close", onExit);
+        child.once("exit", (code, signal) => {
+          const late = setTimeout(() => onExit(code, signal), EXIT_DRAIN_MS);
+          child.once("close", () => clearTimeout(late));
+        });
         // A child that could not be started emits "error" and may never emit "exit".
         child.on("error", (error) => {
           for (const listener of errorListeners) listener(error);

@@ -3,7 +3,8 @@
  * code see that coming: `process.exit()` (Node, Bun, and Deno's `process`),
  * `Deno.exit()`, a web Worker's `close()`, an uncaught error or unhandled
  * rejection, and the `exit` event. `lastWords` must be synchronous and may
- * be called more than once. A kill nothing can intercept (SIGKILL, an
+ * be called more than once; `final` is true for an exit call (the worker
+ * is going), false for an error the host may still let it survive. A kill nothing can intercept (SIGKILL, an
  * out-of-memory abort, a segfault) gives no such chance.
  *
  * Only worker entries call it: it patches the worker's own globals, never
@@ -12,29 +13,31 @@
  * @example
  * ```ts
  * const server = serve(port);
- * installExitHooks(() => server.flushBeforeExit());
+ * installExitHooks((final) => server.flushBeforeExit(final));
  * ```
  */
-export function installExitHooks(lastWords: () => void): void {
+export function installExitHooks(lastWords: (final: boolean) => void): void {
   const host = globalThis as unknown as HostGlobals;
-  const say = () => {
+  const sayer = (final: boolean) => () => {
     try {
-      lastWords();
+      lastWords(final);
     } catch {
       // Last words that cannot be said must not change how the worker ends.
     }
   };
+  const say = sayer(true);
+  const warn = sayer(false);
   const processObject = host.process;
   if (processObject && typeof processObject.exit === "function") {
     wrap(processObject, "exit", say);
     processObject.on?.("exit", say);
-    processObject.on?.("uncaughtExceptionMonitor", say);
+    processObject.on?.("uncaughtExceptionMonitor", warn);
   }
   if (host.Deno && typeof host.Deno.exit === "function") wrap(host.Deno, "exit", say);
   if (typeof host.close === "function" && typeof host.WorkerGlobalScope === "function") wrap(host, "close", say);
   if (typeof host.addEventListener === "function" && typeof host.WorkerGlobalScope === "function") {
-    host.addEventListener("error", say);
-    host.addEventListener("unhandledrejection", say);
+    host.addEventListener("error", warn);
+    host.addEventListener("unhandledrejection", warn);
   }
 }
 

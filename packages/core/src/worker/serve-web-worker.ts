@@ -34,7 +34,7 @@ export function serveWebWorker(options: ServeWebWorkerOptions = {}): void {
   const exitCode = options.exitCode ?? (() => (globalThis as { process?: { exitCode?: number } }).process?.exitCode);
   let served: ServedWorker | undefined;
   scope.addEventListener("unload", () => {
-    served?.flushBeforeExit();
+    served?.flushBeforeExit(true);
     const code = exitCode();
     const notice: ExitNotice = { offloopExit: typeof code === "number" ? code : null };
     scope.postMessage(notice);

@@ -106,7 +106,9 @@ class WorkerServer {
    * uncaught error): send every finished result, and say how many tasks were
    * taken up, so that the pool fails exactly the task that was running.
    */
-  flushBeforeExit(): void {
+  flushBeforeExit(final: boolean): void {
+    // After an exit call nothing more may start: some hosts (Deno) end the worker only a little later.
+    if (final) this.#blocked = true;
     encodeForPool(this.#outbox, "exiting", this.#takenUp);
     this.flush();
   }
@@ -359,8 +361,12 @@ function containsTransferable(value: unknown, target: unknown, depth = 0): boole
 
 /** The worker side of a running `serve`. */
 export interface ServedWorker {
-  /** Sends every finished result now, with the count of tasks taken up: call it just before the worker goes. */
-  flushBeforeExit(): void;
+  /**
+   * Sends every finished result now, with the count of tasks taken up: call
+   * it just before the worker goes. `final` (an exit call, not an error that
+   * may still be handled): take up no more tasks.
+   */
+  flushBeforeExit(final: boolean): void;
 }
 
 /** Options of `serve`. */
@@ -389,7 +395,7 @@ export interface ServeOptions {
  */
 export function serve(port: WorkerPort, options: ServeOptions = {}): ServedWorker {
   const server = new WorkerServer(port);
-  const served: ServedWorker = { flushBeforeExit: () => server.flushBeforeExit() };
+  const served: ServedWorker = { flushBeforeExit: (final) => server.flushBeforeExit(final) };
   if (options.exitHooks) installExitHooks(served.flushBeforeExit);
   port.onMessage((message) => server.receive(message));
   port.postMessage(["ready", PROTOCOL_VERSION]);
