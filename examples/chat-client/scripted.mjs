@@ -63,6 +63,7 @@ try {
   const codes = await Promise.all([ada.exited, bot.exited]);
   if (codes.some((code) => code !== 0)) throw new Error(`the clients exited with ${codes.join(", ")} after /quit`);
   console.log(`/quit: both clients exited with code 0`);
+  console.log(`headline: other users' messages arrived while the reader was blocked (bot -> ada, ada -> bot)`);
 } catch (error) {
   console.log(`FAIL: ${error.message}`);
   process.exitCode = 1;

@@ -1,37 +1,29 @@
-// Task module: plain JavaScript with JSDoc types, because Node 20 worker
-// threads cannot load TypeScript. Workers import this file by URL.
-import { readSync, writeSync } from "node:fs";
+// Task module, in TypeScript: Node 24, Bun and Deno load it in their workers
+// as it is. Workers import this file by URL.
+import { readSync } from "node:fs";
 import { defineTasks } from "offloop";
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
 export default defineTasks(import.meta.url, {
   /**
-   * Python's `input(prompt)`: writes the prompt, then blocks until a whole
-   * line arrives on stdin, with `fs.readSync(0)` (the one way that works in
-   * a worker on Node, Bun and Deno). Returns the line, or null at end of input.
-   * @param {string} prompt
-   * @returns {string | null}
+   * The blocking read: waits in `fs.readSync(0)` (the one way that works in a
+   * worker on Node, Bun and Deno) until input arrives, and returns the bytes
+   * read: a key or a pasted run of keys from a terminal in raw mode, a chunk
+   * of lines from a pipe. Returns null at the end of input.
    */
-  readLine(prompt) {
-    writeSync(1, prompt);
-    const bytes = [];
-    const byte = Buffer.alloc(1);
+  readInput(): Uint8Array | null {
+    const buffer = new Uint8Array(1024);
     for (;;) {
-      let read;
       try {
-        read = readSync(0, byte, 0, 1, null);
+        const read = readSync(0, buffer, 0, buffer.length, null);
+        return read === 0 ? null : buffer.slice(0, read);
       } catch (error) {
-        if (/** @type {NodeJS.ErrnoException} */ (error).code === "EAGAIN") {
-          Atomics.wait(pause, 0, 0, 10);
-          continue;
-        }
-        if (/** @type {NodeJS.ErrnoException} */ (error).code === "EOF") read = 0;
-        else throw error;
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "EOF") return null;
+        if (code !== "EAGAIN") throw error;
+        Atomics.wait(pause, 0, 0, 10); // a non-blocking stdin: wait a little and read again
       }
-      if (read === 0) return bytes.length ? Buffer.from(bytes).toString("utf8") : null;
-      if (byte[0] === 0x0a) return Buffer.from(bytes).toString("utf8").replace(/\r$/, "");
-      bytes.push(byte[0]);
     }
   },
 });

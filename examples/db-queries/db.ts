@@ -8,31 +8,24 @@ import sqlite from "node-sqlite3-wasm";
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-/**
- * Opens a database file.
- * @param {string} path
- * @param {{ readOnly?: boolean }} [options]
- */
-export function openDatabase(path, options = {}) {
+export type Database = InstanceType<typeof sqlite.Database>;
+
+/** Opens a database file. */
+export function openDatabase(path: string, options: { readOnly?: boolean } = {}): Database {
   return new sqlite.Database(path, options);
 }
 
 /**
  * Runs a query and returns its rows, waiting (blocking) while another
  * connection holds the lock, for at most `busyTimeout` ms.
- * @param {ReturnType<typeof openDatabase>} db
- * @param {string} sql
- * @param {Array<string | number>} params
- * @param {number} [busyTimeout]
- * @returns {{ rows: Record<string, unknown>[], lockWaits: number }}
  */
-export function all(db, sql, params, busyTimeout = 10_000) {
+export function all(db: Database, sql: string, params: Array<string | number>, busyTimeout = 10_000): { rows: Record<string, unknown>[]; lockWaits: number } {
   const deadline = performance.now() + busyTimeout;
   for (let lockWaits = 0; ; lockWaits++) {
     try {
-      return { rows: db.all(sql, params), lockWaits };
+      return { rows: db.all(sql, params) as Record<string, unknown>[], lockWaits };
     } catch (error) {
-      if (!/database is locked/.test(String(error?.message)) || performance.now() > deadline) throw error;
+      if (!/database is locked/.test(String((error as Error)?.message)) || performance.now() > deadline) throw error;
       Atomics.wait(sleeper, 0, 0, 1);
     }
   }

@@ -4,7 +4,7 @@ import { Semaphore, ThreadPoolExecutor, gather, runInExecutor, runtime } from "o
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import tasks from "./tasks.mjs";
+import tasks from "./tasks.ts";
 
 const CUSTOMERS = 1_000;
 const ORDERS = 50_000;
@@ -49,6 +49,7 @@ try {
   const connections = new Set(results.map((r) => r.connectionId));
   const onePerWorker = [...byWorker.values()].every((set) => set.size === 1) && connections.size === byWorker.size;
   console.log(`workers used: ${byWorker.size}, connections: ${connections.size}${onePerWorker ? ", one per worker, each opened once by the initializer" : " (NOT one per worker)"}`);
+  console.log(`headline: ${QUERIES} queries, ${peak} at most at once (limit ${LIMIT}), ${onePerWorker ? `one connection per worker (${connections.size})` : "NOT one connection per worker"}`);
   process.exitCode = onePerWorker && peak <= LIMIT ? 0 : 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });

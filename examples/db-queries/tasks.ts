@@ -1,19 +1,16 @@
-// Task module: plain JavaScript with JSDoc types, because Node 20 worker
-// threads cannot load TypeScript. Workers import this file by URL; its
-// top-level state (the connection) is per worker.
+// Task module, in TypeScript: Node 24, Bun and Deno load it in their workers
+// as it is. Workers import this file by URL; its top-level state (the
+// connection) is per worker.
 import { defineTasks, taskContext } from "offloop";
-import { all, openDatabase } from "./db.mjs";
+import { all, openDatabase, type Database } from "./db.ts";
 
-/** This worker's connection, opened once by the executor's initializer. @type {ReturnType<typeof openDatabase> | undefined} */
-let db;
+/** This worker's connection, opened once by the executor's initializer. */
+let db: Database | undefined;
 let connectionId = "";
 
 export default defineTasks(import.meta.url, {
-  /**
-   * The executor's `initializer`: runs once in each worker, before its first task.
-   * @param {string} path
-   */
-  openConnection(path) {
+  /** The executor's `initializer`: runs once in each worker, before its first task. */
+  openConnection(path: string): void {
     db = openDatabase(path, { readOnly: true });
     connectionId = `connection ${crypto.randomUUID().slice(0, 8)}`;
   },
@@ -21,10 +18,8 @@ export default defineTasks(import.meta.url, {
   /**
    * A blocking query on this worker's connection. Returns the rows and when
    * it ran (epoch ms), so that the caller can check how many ran at once.
-   * @param {string} sql
-   * @param {Array<string | number>} params
    */
-  query(sql, params) {
+  query(sql: string, params: Array<string | number>) {
     const { workerId } = taskContext();
     if (!db) throw new Error("no connection: run this task in an executor whose initializer is openConnection");
     const start = performance.timeOrigin + performance.now();
@@ -32,13 +27,8 @@ export default defineTasks(import.meta.url, {
     return { rows, lockWaits, connectionId, workerId, start, end: performance.timeOrigin + performance.now() };
   },
 
-  /**
-   * Creates the sample database: customers and their orders.
-   * @param {string} path
-   * @param {number} customers
-   * @param {number} orders
-   */
-  createSampleDatabase(path, customers, orders) {
+  /** Creates the sample database: customers and their orders. */
+  createSampleDatabase(path: string, customers: number, orders: number): void {
     const created = openDatabase(path);
     try {
       created.exec(`

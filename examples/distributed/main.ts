@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SingleBar } from "cli-progress";
 import { BullMQExecutor } from "@offloop/bullmq";
-import tasks from "./tasks.mjs";
+import tasks from "./tasks.ts";
 
 const JOBS = Number(process.env.JOBS ?? 200);
 const LIMIT = Number(process.env.LIMIT ?? 4_000_000);
@@ -70,6 +70,7 @@ const seconds = (performance.now() - started) / 1000;
 console.log(`primes below ${LIMIT.toLocaleString("en-US")}: ${total.toLocaleString("en-US")}`);
 console.log(`throughput: ${(JOBS / seconds).toFixed(1)} jobs/s (${JOBS} jobs in ${seconds.toFixed(2)} s)`);
 for (const [host, count] of perHost) console.log(`  worker host pid ${host}: ${count} jobs`);
+console.log(`headline: ${JOBS} jobs on ${perHost.size} worker hosts (${[...perHost.values()].join(" + ")}), ${(JOBS / seconds).toFixed(1)} jobs/s`);
 
 for (const host of hosts) host.kill("SIGTERM");
 await Promise.all(hosts.map((host) => new Promise((resolve) => (host.exitCode !== null ? resolve(null) : host.once("exit", resolve)))));

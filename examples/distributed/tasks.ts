@@ -1,16 +1,10 @@
-// Task module: plain JavaScript, because Node 20 worker threads cannot load
-// TypeScript. Worker hosts find it as ./tasks.mjs under their own directory.
+// Task module, in TypeScript: the worker hosts run on Node 24, whose worker
+// threads load it as it is. Hosts find it as ./tasks.ts under their own directory.
 import { defineTasks, taskContext } from "@offloop/core";
 
 export default defineTasks(import.meta.url, {
-  /**
-   * Counts the primes in [from, to) by trial division (pure CPU work), and
-   * says which worker host process ran it.
-   * @param {number} from
-   * @param {number} to
-   * @returns {{ count: number, host: number }}
-   */
-  countPrimes(from, to) {
+  /** Counts the primes in [from, to) by trial division (pure CPU work), and says which worker host process ran it. */
+  countPrimes(from: number, to: number): { count: number; host: number } {
     const { signal } = taskContext();
     let count = 0;
     for (let n = Math.max(2, from); n < to; n++) {

@@ -2,7 +2,7 @@
 // with the error's class, message, extra fields, cause and the stack frame
 // inside the task, as thrown in the worker.
 import { ThreadPoolExecutor, gather, runInExecutor, runtime } from "offloop";
-import tasks, { InvalidRecordError } from "./tasks.mjs";
+import tasks, { InvalidRecordError } from "./tasks.ts";
 
 console.log(`error-handling on ${runtime}: 5 risky jobs in a ThreadPoolExecutor, gather(..., { returnExceptions: true })`);
 await using executor = new ThreadPoolExecutor({ maxWorkers: 2 });
@@ -12,8 +12,8 @@ const results = await gather(jobs.map((record) => runInExecutor(executor, tasks.
 results.forEach((result, i) => {
   if (!(result instanceof Error)) return console.log(`job ${jobs[i]}: ok      ${result}`);
   // The first frame inside the task module: where the worker threw.
-  const frame = result.stack?.split("\n").find((line) => line.includes("tasks.mjs"))?.trim() ?? "(no frame in tasks.mjs)";
-  const where = frame.replace(/\(?(file:\/\/)?[^\s(]*\/(tasks\.mjs:\d+:\d+)\)?/, "$2");
+  const frame = result.stack?.split("\n").find((line) => line.includes("tasks.ts"))?.trim() ?? "(no frame in tasks.ts)";
+  const where = frame.replace(/\(?(file:\/\/)?[^\s(]*\/(tasks\.ts:\d+:\d+)\)?/, "$2");
   console.log(`job ${jobs[i]}: ${result.name}: ${result.message}`);
   console.log(`        instanceof InvalidRecordError: ${result instanceof InvalidRecordError}`);
   if (result instanceof InvalidRecordError) console.log(`        record field: ${result.record}`);
@@ -22,3 +22,5 @@ results.forEach((result, i) => {
 });
 const failed = results.filter((r) => r instanceof Error).length;
 console.log(`${results.length - failed} ok, ${failed} failed, and gather did not stop at the first error`);
+const kept = results.filter((r) => r instanceof Error && r.name !== "Error" && r.stack?.includes("tasks.ts")).length;
+console.log(`headline: ${kept} of ${failed} errors kept their class and stack, ${results.length - failed} results`);

@@ -1,15 +1,11 @@
-// Task module: plain JavaScript with JSDoc types, because Node 20 worker
-// threads cannot load TypeScript. Workers import this file by URL.
+// Task module, in TypeScript: Node 24, Bun and Deno load it in their workers
+// as it is. Workers import this file by URL.
 import { defineTasks, registerErrorClass } from "offloop";
 
 /** A custom error with an extra field. Registered on both sides, so it comes back as itself. */
 export class InvalidRecordError extends Error {
-  /**
-   * @param {string} message
-   * @param {number} record
-   * @param {ErrorOptions} [options]
-   */
-  constructor(message, record, options) {
+  record: number;
+  constructor(message: string, record: number, options?: ErrorOptions) {
     super(message, options);
     this.name = "InvalidRecordError";
     this.record = record;
@@ -17,8 +13,7 @@ export class InvalidRecordError extends Error {
 }
 registerErrorClass(InvalidRecordError);
 
-/** @param {string} text @returns {{ total: number }} */
-function parse(text) {
+function parse(text: string): { total: number | null } {
   return JSON.parse(text);
 }
 
@@ -26,10 +21,8 @@ export default defineTasks(import.meta.url, {
   /**
    * A risky job: parses and checks one record. Records 2 and 5 are invalid
    * (a custom error, the second with a `cause`); record 4 is not JSON at all.
-   * @param {number} record
-   * @returns {string}
    */
-  riskyJob(record) {
+  riskyJob(record: number): string {
     const inputs = ['{"total": 10}', '{"total": -3}', '{"total": 7}', "{total: 7", '{"total": null}'];
     const text = inputs[record - 1];
     let parsed;

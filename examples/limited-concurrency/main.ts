@@ -1,7 +1,7 @@
 // 10 blocking jobs through Semaphore(3): never more than 3 run at once.
 // Prints a timeline (one row per job) and the peak in flight.
 import { Semaphore, ThreadPoolExecutor, gather, runInExecutor, runtime } from "offloop";
-import tasks from "./tasks.mjs";
+import tasks from "./tasks.ts";
 
 const JOBS = 10;
 const JOB_MS = 300;
@@ -49,4 +49,5 @@ let running = 0;
 let measuredPeak = 0;
 for (const [, delta] of edges) measuredPeak = Math.max(measuredPeak, (running += delta));
 console.log(`peak in flight: ${measuredPeak} (semaphore holders: ${peak}), ${(Math.max(...spans.map((s) => s.end)) - t0).toFixed(0)} ms from the first start to the last end, ${total.toFixed(0)} ms with the workers' start-up`);
+console.log(`headline: ${JOBS} jobs, ${measuredPeak} at most at once (Semaphore(${LIMIT}))`);
 process.exitCode = measuredPeak <= LIMIT ? 0 : 1;

@@ -1,6 +1,6 @@
 // The cheat sheet's typical mistakes, each made on purpose, and what offloop does about it.
 import { ThreadPoolExecutor, gather, getDefaultExecutor, runInExecutor, runtime, sleep, watchEventLoop } from "offloop";
-import tasks from "./tasks.mjs";
+import tasks from "./tasks.ts";
 
 console.log(`pitfalls on ${runtime}`);
 
@@ -50,3 +50,4 @@ try {
 const forgotten = new ThreadPoolExecutor({ maxWorkers: 2 });
 await runInExecutor(forgotten, tasks.echo, "ok");
 console.log("6. an executor never shut down: its idle workers do not keep the process alive, so this process exits now");
+console.log("headline: 6 mistakes made on purpose, each one caught or explained; the process exits without shutdown()");

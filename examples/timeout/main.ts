@@ -5,7 +5,7 @@ import { ProcessPoolExecutor, ThreadPoolExecutor, TimeoutError, runInExecutor, r
 import { existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import tasks from "./tasks.mjs";
+import tasks from "./tasks.ts";
 
 const TASK_MS = 2_000;
 const LIMIT_MS = 500;
@@ -42,4 +42,5 @@ const happened = existsSync(marker);
 rmSync(marker, { force: true });
 console.log(happened ? "side effect HAPPENED: the task kept running after the timeout" : "side effect never happened: the task was really stopped");
 console.log(`stats: ${JSON.stringify(executor.stats)}`);
+console.log(`headline: ${happened ? "the task kept running after its timeout (side effect happened)" : `TimeoutError after ${LIMIT_MS} ms, and the task really stopped (no side effect)`}`);
 process.exitCode = happened ? 1 : 0;

@@ -1,5 +1,5 @@
-// Task module: plain JavaScript with JSDoc types, because Node 20 worker
-// threads cannot load TypeScript. Workers import this file by URL.
+// Task module, in TypeScript: Node 24, Bun and Deno load it in their workers
+// as it is. Workers import this file by URL.
 import { writeFileSync } from "node:fs";
 import { defineTasks, taskContext } from "offloop";
 
@@ -8,11 +8,8 @@ export default defineTasks(import.meta.url, {
    * Blocks for `ms` milliseconds of CPU work, never looking at its abort
    * signal (like most blocking code), then writes `path`: the side effect that
    * must not happen if the task was stopped.
-   * @param {string} path
-   * @param {number} ms
-   * @returns {string}
    */
-  slowWrite(path, ms) {
+  slowWrite(path: string, ms: number): string {
     const until = performance.now() + ms;
     let spins = 0;
     while (performance.now() < until) spins++;
@@ -20,8 +17,8 @@ export default defineTasks(import.meta.url, {
     return path;
   },
 
-  /** The id of the worker running this task. @returns {number} */
-  whoami() {
+  /** The id of the worker running this task. */
+  whoami(): number {
     return taskContext().workerId;
   },
 });

@@ -1,19 +1,19 @@
-import { test } from "node:test";
-import assert from "node:assert/strict";
+import { expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
-import { failureReason, runExample, runtimes, unavailable } from "../../../scripts/example-runtimes.mjs";
+import { failureReason, headline, runExample, runtimesOf, unavailable } from "../../../scripts/example-runtimes.mjs";
 
 const dir = fileURLToPath(new URL("..", import.meta.url));
 
-for (const runtime of runtimes) {
-  test(`timeout on ${runtime.name}: TimeoutError, the worker is replaced and the side effect never happens`, async (t) => {
+for (const runtime of runtimesOf(dir)) {
+  it(`timeout on ${runtime.name}: TimeoutError, the worker is replaced and the side effect never happens`, async ({ skip }) => {
     const reason = unavailable(runtime, dir);
-    if (reason) return t.skip(reason);
-    const result = await runExample(runtime, dir, "main.ts", { timeout: 30_000 });
-    assert.equal(result.code, 0, failureReason(result));
-    assert.match(result.stdout, /TimeoutError after \d+ ms: Timed out after 500 ms/);
-    assert.match(result.stdout, /worker (\d+) was terminated; worker (?!\1)\d+ serves the next task/);
-    assert.match(result.stdout, /side effect never happened: the task was really stopped/);
-    assert.match(result.stdout, /"cancelled":1/);
-  });
+    if (reason) return skip(reason);
+    const result = await runExample(runtime, dir, "main.ts", { timeout: 60_000 });
+    expect(result.code, failureReason(result)).toBe(0);
+    expect(result.stdout).toMatch(/TimeoutError after \d+ ms: Timed out after 500 ms/);
+    expect(result.stdout).toMatch(/worker (\d+) was terminated; worker (?!\1)\d+ serves the next task/);
+    expect(result.stdout).toMatch(/side effect never happened: the task was really stopped/);
+    expect(result.stdout).toMatch(/"cancelled":1/);
+    expect(headline(result.stdout)).toBe("TimeoutError after 500 ms, and the task really stopped (no side effect)");
+  }, 90_000);
 }
