@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from "../asyncio/clock.js";
+import { ownOptions } from "../check-arguments.js";
 import { CancelledError, TaskArgumentError, WorkerCrashedError, WorkerStartError } from "../errors.js";
 import { ExecutorBase } from "../executor/executor-base.js";
 import type { ExecutorStats, RunOptions, ShutdownOptions } from "../executor/executor.js";
@@ -15,6 +16,8 @@ import { resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from "
 import { PoolTask, type PoolTaskHooks } from "./pool-task.js";
 import type { Spawner, SpawnerCapabilities } from "./spawner.js";
 import { WorkerSlot } from "./worker-slot.js";
+import { packShared, refuseShared } from "../shared/travel.js";
+import { releaseHeldBy } from "../shared/owners.js";
 
 /** Consecutive workers that exit before they are ready, after which queued tasks fail instead of waiting. */
 const MAX_START_FAILURES = 3;
@@ -67,7 +70,7 @@ export class WorkerPool extends ExecutorBase {
     super();
     const defaults = spawner.defaultMaxWorkers ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 4;
     const resolved = resolvePoolOptions(options, defaults);
-    if (options?.idleTimeout === undefined && spawner.defaultIdleTimeout !== undefined) resolved.idleTimeout = spawner.defaultIdleTimeout;
+    if (ownOptions(options).idleTimeout === undefined && spawner.defaultIdleTimeout !== undefined) resolved.idleTimeout = spawner.defaultIdleTimeout;
     if (resolved.initializer !== undefined) {
       describeTask(resolved.initializer);
       checkSendable(resolved.initArgs, "initArgs", "Cannot use initArgs");
@@ -107,6 +110,12 @@ export class WorkerPool extends ExecutorBase {
       signal: options?.signal,
     });
     if (refused) return refused;
+    // offloop/shared primitives travel as markers where workers share memory, and are refused where they do not.
+    if (this.capabilities.sharedMemory) args = packShared(args, this) as unknown[];
+    else {
+      const unshared = refuseShared(args, `${this.constructor.name} "${this.options.name}"`);
+      if (unshared) return this.refuseAdmitted(unshared);
+    }
     if (callSite === undefined && this.options.captureCallSite) callSite = new Error("submitted here");
     const poolTask = new PoolTask(this.#hooks, this.#nextTaskId++, descriptor, args, chunk, options?.transfer, options?.onProgress, callSite);
     if (options !== undefined) poolTask.disarm = this.armRunOptions(poolTask, options, (error) => this.#stopTask(poolTask, "timeout", error), this.#clock);
@@ -370,11 +379,12 @@ export class WorkerPool extends ExecutorBase {
     if (!worker) return false;
     const takenUp = worker.takenUp();
     if (takenUp !== undefined) return task.seq <= takenUp;
+    // Without a count, the worker starts tasks in order, `concurrentTasksPerWorker` at a time.
     let slots = this.options.concurrentTasksPerWorker;
     for (const candidate of worker.inFlight.values()) {
       if (slots <= 0) return false;
       if (candidate === task) return true;
-      if (!candidate.done()) slots--;
+      slots--;
     }
     return false;
   }
@@ -417,6 +427,7 @@ export class WorkerPool extends ExecutorBase {
   #onExit(worker: WorkerSlot, code: number | null, signal?: string | null): void {
     if (worker.exited) return;
     worker.markExited();
+    releaseHeldBy(this, worker.id); // mutexes it died holding are poisoned before its tasks reject
     const index = this.#workers.indexOf(worker);
     if (index !== -1) this.#workers.splice(index, 1);
     const startFailed = !worker.ready && (!worker.retiring || worker.lastError !== undefined);

@@ -6,6 +6,7 @@ import { deserializeError, isSerializedError, serializeError, withoutOwnFrames }
 import { setActiveTask, type ActiveTask, type TaskContext } from "./task-context.js";
 import { registeredTasks } from "../tasks.js";
 import { unwrapTransfer } from "./with-transfer.js";
+import { unpackShared } from "../shared/travel.js";
 import { installExitHooks } from "./exit-hooks.js";
 
 /** The worker's end of the channel to its pool, as an adapter's worker entry provides it. */
@@ -67,8 +68,9 @@ class WorkerServer {
   constructor(readonly port: WorkerPort) {}
 
   readonly #visitor: RecordVisitor<PoolRecords> = {
-    run: (taskId, fnId, args) => void this.#queue.push(new Job(taskId, fnId, args, false, this)),
-    chunk: (taskId, fnId, items) => void this.#queue.push(new Job(taskId, fnId, items, true, this)),
+    // unpackShared: offloop/shared primitives arrive as markers in a wrapper (arrays pass through untouched).
+    run: (taskId, fnId, args) => void this.#queue.push(new Job(taskId, fnId, unpackShared(args, this.workerId), false, this)),
+    chunk: (taskId, fnId, items) => void this.#queue.push(new Job(taskId, fnId, unpackShared(items, this.workerId), true, this)),
     cancel: (taskId, reason) => this.#cancel(taskId, reason),
     module: (fnId, moduleUrl, name) => this.#defineFromModule(fnId, moduleUrl, name),
     source: (fnId, source) => this.#defineFromSource(fnId, source),
