@@ -449,3 +449,4 @@ export function runContractSuite({ name, createExecutor }: ContractSuiteOptions)
 export { runReliabilitySuite, type ReliabilitySuiteOptions } from "./reliability.ts";
 export { isAlive, survivorsAfter } from "./processes.ts";
 export { describeOrSkip, itOrSkip, type SkipReason } from "./skip.ts";
+export { runSharedMemorySuite, type MakeExecutor } from "./shared-memory.ts";
