@@ -6,5 +6,6 @@ runReliabilitySuite({
   name: "bun-worker",
   runtime: "bun",
   createExecutor: (options) => new ThreadPoolExecutor(options),
-  adapter: { module: import.meta.resolve("@offloop/bun-worker"), exportName: "ThreadPoolExecutor" },
+  // The package's entry, as its exports "." resolve it (vitest on Deno has no import.meta.resolve).
+  adapter: { module: new URL("../dist/index.js", import.meta.url).href, exportName: "ThreadPoolExecutor" },
 });

@@ -6,5 +6,6 @@ runReliabilitySuite({
   runtime: "node",
   createExecutor: (options) => new ThreadPoolExecutor(options),
   memoryLimit: { resourceLimits: { maxOldGenerationSizeMb: 32 } },
-  adapter: { module: import.meta.resolve("@offloop/node-worker-threads"), exportName: "ThreadPoolExecutor" },
+  // The package's entry, as its exports "." resolve it (vitest on Deno has no import.meta.resolve).
+  adapter: { module: new URL("../dist/index.js", import.meta.url).href, exportName: "ThreadPoolExecutor" },
 });
