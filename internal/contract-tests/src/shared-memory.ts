@@ -30,7 +30,9 @@ async function withExecutor(make: MakeExecutor, options: PoolOptions, body: (exe
 /** Resolves once `view[index]` is not `value` any more, without blocking the event loop. */
 async function until(view: Int32Array, index: number, value: number): Promise<void> {
   while (Atomics.load(view, index) === value) {
-    const result = Atomics.waitAsync(view, index, value, 100);
+    // Typed here: the repository's lib (ES2023) predates Atomics.waitAsync, which every runtime under test has.
+    const waitAsync = (Atomics as unknown as { waitAsync(view: Int32Array, index: number, value: number, ms: number): { async: boolean; value: Promise<string> | string } }).waitAsync;
+    const result = waitAsync(view, index, value, 100);
     if (result.async) await result.value;
   }
 }
