@@ -14,6 +14,7 @@ import {
   TimeoutError,
   UnknownTaskError,
   WorkerCrashedError,
+  WorkerStartError,
   type Executor,
   type PoolOptions,
   type SpawnerCapabilities,
@@ -364,16 +365,16 @@ export function runContractSuite({ name, createExecutor }: ContractSuiteOptions)
       it("fails queued tasks with the cause when the initializer keeps failing", () =>
         withExecutor({ maxWorkers: 1, initializer: tasks.failInitialize }, async (executor) => {
           const error = await rejection(executor.submit(tasks.add, 1, 1));
-          assert.ok(WorkerCrashedError.isInstance(error), `expected WorkerCrashedError, got ${error.name}`);
+          assert.ok(WorkerStartError.isInstance(error), `expected WorkerStartError, got ${error.name}`);
           assert.match(error.message, /cannot open the database/);
         }));
 
-      it("refuses tasks past maxQueue with QueueFullError", () =>
+      it("refuses tasks past maxQueue with QueueFullError (maxQueue counts tasks waiting for a free slot)", () =>
         withExecutor({ maxWorkers: 1, maxQueue: 2 }, async (executor) => {
-          const accepted = [executor.submit(tasks.sleep, 50), executor.submit(tasks.add, 1, 1)];
+          const accepted = [executor.submit(tasks.sleep, 50), executor.submit(tasks.add, 1, 1), executor.submit(tasks.add, 2, 1)];
           const refused = executor.submit(tasks.add, 2, 2);
           assert.ok(QueueFullError.isInstance(await rejection(refused)));
-          assert.deepEqual(await within(Promise.all(accepted)), [50, 2]);
+          assert.deepEqual(await within(Promise.all(accepted)), [50, 2, 3]);
         }));
 
       it("replaces a worker after maxTasksPerWorker tasks", () =>

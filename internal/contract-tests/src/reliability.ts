@@ -17,6 +17,7 @@ import {
   TaskArgumentError,
   TimeoutError,
   WorkerCrashedError,
+  WorkerStartError,
   type Future,
   type PoolOptions,
 } from "@offloop/core";
@@ -28,6 +29,7 @@ import type { ContractExecutor } from "./index.ts";
 import { delay, rejection, within } from "./within.ts";
 import { survivorsAfter } from "./processes.ts";
 import { itOrSkip } from "./skip.ts";
+import { describeEngineFaults } from "./engine-faults.ts";
 
 export interface ReliabilitySuiteOptions {
   /** Shown in the test names, e.g. "node-worker-threads". */
@@ -278,7 +280,7 @@ export function runReliabilitySuite({ name, createExecutor, runtime, memoryLimit
           const futures = Array.from({ length: 5 }, () => executor.submit(tasks.add, 1, 1));
           for (const future of futures) {
             const error = await rejection(future);
-            assert.ok(WorkerCrashedError.isInstance(error), `expected WorkerCrashedError, got ${error.name}: ${error.message}`);
+            assert.ok(WorkerStartError.isInstance(error), `expected WorkerStartError, got ${error.name}: ${error.message}`);
             assert.match(error.message, /failed to start 3 times.*throws at import/s);
           }
           await eventually(() => executor.stats.workers === 0, 5_000, "the failed workers leaving");
@@ -551,6 +553,8 @@ export function runReliabilitySuite({ name, createExecutor, runtime, memoryLimit
         });
       }
     });
+
+    describeEngineFaults({ name, createExecutor, runtime, adapter, capabilities, fuzzRuns: Math.max(2, Math.ceil(runs / 3)) });
 
     describe("bad input", () => {
       it("every executor method refuses wrong types, NaN, negative and huge values with an error naming the argument", () =>

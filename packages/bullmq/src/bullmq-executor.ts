@@ -20,6 +20,7 @@ import {
   type TaskDescriptor,
   type TaskLike,
 } from "@offloop/core";
+import { refuseShared } from "@offloop/core/shared";
 import { decode, encode } from "./codec.js";
 import { JOB_VERSION, cancelChannel, moduleRef, type JobData, type ProgressEnvelope } from "./protocol.js";
 
@@ -201,6 +202,8 @@ export class BullMQExecutor extends ExecutorBase {
     if (options !== undefined) validateRunOptions(options);
     const refused = this.admit({ closing: this.#closing, name: this.#name, waiting: this.#futures.size - this.#started, maxQueue: this.#maxQueue, signal: options?.signal });
     if (refused) return refused;
+    const unshared = refuseShared(args, `BullMQExecutor "${this.#name}"`);
+    if (unshared) return this.refuseAdmitted(unshared);
     let data: JobData;
     try {
       data = { v: JOB_VERSION, ...this.#taskFields(descriptor), a: encode(args, chunk ? "items" : "args"), ...(chunk && { c: 1 as const }) };

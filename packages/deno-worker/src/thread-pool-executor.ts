@@ -1,4 +1,4 @@
-import { WorkerPool, type PoolOptions } from "@offloop/core";
+import { WorkerPool, type PoolOptions, ownOptions } from "@offloop/core";
 import { denoWorkerSpawner, type DenoWorkerOptions } from "./spawner.js";
 
 /** Options of the Deno `ThreadPoolExecutor`: the common pool options plus `permissions`. */
@@ -21,7 +21,7 @@ export interface ThreadPoolExecutorOptions extends PoolOptions, DenoWorkerOption
  */
 export class ThreadPoolExecutor extends WorkerPool {
   constructor(options: ThreadPoolExecutorOptions = {}) {
-    const { permissions, ...poolOptions } = options ?? {};
+    const { permissions, ...poolOptions } = ownOptions(options);
     super(poolOptions, denoWorkerSpawner({ permissions }));
   }
 }

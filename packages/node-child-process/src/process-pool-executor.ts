@@ -1,4 +1,4 @@
-import { WorkerPool, describeValue, integerOption, type PoolOptions } from "@offloop/core";
+import { WorkerPool, describeValue, integerOption, type PoolOptions, ownOptions } from "@offloop/core";
 import { nodeProcessSpawner, runtime, type NodeProcessOptions } from "./spawner.js";
 
 /** Options of `ProcessPoolExecutor`: the common pool options plus the child processes'. */
@@ -23,7 +23,7 @@ export interface ProcessPoolExecutorOptions extends PoolOptions, NodeProcessOpti
  */
 export class ProcessPoolExecutor extends WorkerPool {
   constructor(options: ProcessPoolExecutorOptions = {}) {
-    const { execArgv, env, cwd, serialization, killSignal, maxOldGenerationSizeMb, stdio, ...poolOptions } = options ?? {};
+    const { execArgv, env, cwd, serialization, killSignal, maxOldGenerationSizeMb, stdio, ...poolOptions } = ownOptions(options);
     if (execArgv !== undefined && (!Array.isArray(execArgv) || execArgv.some((flag) => typeof flag !== "string"))) {
       throw new TypeError(`Expected execArgv to be an array of strings, got ${describeValue(execArgv)}`);
     }

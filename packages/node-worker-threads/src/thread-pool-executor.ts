@@ -1,4 +1,4 @@
-import { WorkerPool, type PoolOptions } from "@offloop/core";
+import { WorkerPool, type PoolOptions, ownOptions } from "@offloop/core";
 import { nodeThreadSpawner, type NodeThreadOptions } from "./spawner.js";
 
 /** Options of the Node `ThreadPoolExecutor`: the common pool options plus Node's. */
@@ -19,7 +19,7 @@ export interface ThreadPoolExecutorOptions extends PoolOptions, NodeThreadOption
  */
 export class ThreadPoolExecutor extends WorkerPool {
   constructor(options: ThreadPoolExecutorOptions = {}) {
-    const { resourceLimits, execArgv, env, ...poolOptions } = options ?? {};
+    const { resourceLimits, execArgv, env, ...poolOptions } = ownOptions(options);
     if (execArgv !== undefined && (!Array.isArray(execArgv) || execArgv.some((flag) => typeof flag !== "string"))) {
       throw new TypeError(`Expected execArgv to be an array of strings, got ${JSON.stringify(execArgv)}`);
     }

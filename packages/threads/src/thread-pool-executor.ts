@@ -1,4 +1,4 @@
-import { WorkerPool, type PoolOptions } from "@offloop/core";
+import { WorkerPool, type PoolOptions, ownOptions } from "@offloop/core";
 import { threadsSpawner, type ThreadsOptions } from "./spawner.js";
 
 /** Options of the threads.js `ThreadPoolExecutor`: the common pool options plus threads.js's `spawnTimeout` and `resourceLimits`. */
@@ -20,7 +20,7 @@ export interface ThreadPoolExecutorOptions extends PoolOptions, ThreadsOptions {
  */
 export class ThreadPoolExecutor extends WorkerPool {
   constructor(options: ThreadPoolExecutorOptions = {}) {
-    const { spawnTimeout, resourceLimits, ...poolOptions } = options ?? {};
+    const { spawnTimeout, resourceLimits, ...poolOptions } = ownOptions(options);
     if (spawnTimeout !== undefined && !(typeof spawnTimeout === "number" && spawnTimeout > 0 && Number.isFinite(spawnTimeout))) {
       throw new TypeError(`Expected spawnTimeout to be a positive number of ms, got ${String(spawnTimeout)}`);
     }

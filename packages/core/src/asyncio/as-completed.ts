@@ -30,7 +30,8 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  * ```
  */
 export function asCompleted<T>(awaitables: Iterable<T | PromiseLike<T>>, options?: AsCompletedOptions): AsyncIterableIterator<Awaited<T>> {
-  const items = toArray("awaitables", awaitables);
+  // Like Python's as_completed, an awaitable passed twice is yielded once.
+  const items = [...new Set(toArray("awaitables", awaitables))];
   const { timeout = Infinity, signal: rawSignal, clock: rawClock } = checkOptions(options);
   checkMs("timeout", timeout);
   const signal = checkSignal(rawSignal);

@@ -128,8 +128,8 @@ export abstract class ExecutorBase implements Executor {
   /** Checks `shutdown`'s options where the user called it and fills in the defaults. */
   protected shutdownOptions(options: ShutdownOptions | undefined): Required<ShutdownOptions> {
     const own = ownOptions(options);
-    const wait = own.wait ?? true;
-    const cancelPending = own.cancelPending ?? false;
+    const wait = own.wait === undefined ? true : own.wait;
+    const cancelPending = own.cancelPending === undefined ? false : own.cancelPending;
     if (typeof wait !== "boolean") throw new TypeError(`Expected wait to be a boolean, got ${describeValue(wait)}`);
     if (typeof cancelPending !== "boolean") throw new TypeError(`Expected cancelPending to be a boolean, got ${describeValue(cancelPending)}`);
     return { wait, cancelPending };

@@ -16,9 +16,10 @@ export interface ExitAccount {
  * that count is exact: tasks 1..takenUp had started. Otherwise (a kill
  * nothing can intercept, on a host without shared memory) the worker starts
  * tasks in order, at most `concurrency` at a time, so the first
- * `concurrency` unsettled tasks may have started (none, if the worker never
- * became ready). Settled tasks are skipped: their results arrived before the
- * exit, or they were cancelled.
+ * `concurrency` tasks in flight may have started (none, if the worker never
+ * became ready); a cancelled or timed-out task still in flight keeps its
+ * place in that order, since the worker reaches it before those behind it.
+ * Settled tasks are not failed again.
  *
  * @example
  * ```ts
@@ -30,9 +31,11 @@ export function accountForExit(tasks: Iterable<PoolTask>, takenUp: number | unde
   const requeue: PoolTask[] = [];
   let slots = concurrency;
   for (const task of tasks) {
-    if (task.done()) continue;
-    const started = takenUp !== undefined ? task.seq <= takenUp : ready && slots > 0;
+    const inSlot = ready && slots > 0;
+    // A settled task still in flight (cancelled, timed out) holds its place: the worker reaches it in order.
     if (slots > 0) slots--;
+    if (task.done()) continue;
+    const started = takenUp !== undefined ? task.seq <= takenUp : inSlot;
     (started ? crashed : requeue).push(task);
   }
   return { crashed, requeue };

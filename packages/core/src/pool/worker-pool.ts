@@ -373,13 +373,17 @@ export class WorkerPool extends ExecutorBase {
     return error;
   }
 
-  /** True when the task is among those its worker may have started. */
+  /**
+   * True when the task holds one of its worker's slots: the worker runs
+   * tasks in order, `concurrentTasksPerWorker` at a time, so the first ones
+   * sent are running (or about to, as in piscina: a task handed to a worker
+   * is running). What `state`, `cancelPending` and `terminateWorkers` go by.
+   */
   #isPossiblyStarted(task: PoolTask): boolean {
     const worker = task.worker;
     if (!worker) return false;
     const takenUp = worker.takenUp();
-    if (takenUp !== undefined) return task.seq <= takenUp;
-    // Without a count, the worker starts tasks in order, `concurrentTasksPerWorker` at a time.
+    if (takenUp !== undefined && task.seq <= takenUp) return true;
     let slots = this.options.concurrentTasksPerWorker;
     for (const candidate of worker.inFlight.values()) {
       if (slots <= 0) return false;
@@ -387,6 +391,17 @@ export class WorkerPool extends ExecutorBase {
       slots--;
     }
     return false;
+  }
+
+  /**
+   * True when the task's code may be running now: where the worker counts
+   * the tasks it takes up, exactly; elsewhere, as `#isPossiblyStarted`. What
+   * the cancel grace goes by, so that a worker still starting up is not
+   * terminated for a task it has not begun.
+   */
+  #mayBeRunning(task: PoolTask): boolean {
+    const takenUp = task.worker?.takenUp();
+    return takenUp !== undefined ? task.seq <= takenUp : this.#isPossiblyStarted(task);
   }
 
   /** Cancels or times out a task: settle it now, and make sure its work stops. */
@@ -405,18 +420,33 @@ export class WorkerPool extends ExecutorBase {
     this.#armGraceTimers(worker);
   }
 
-  /** A settled task that may be running gets `cancelGrace` ms to stop; then its worker is terminated. */
+  /**
+   * A settled task still in flight gets `cancelGrace` ms to stop once it may
+   * have started; then its worker is terminated. One that has not started
+   * yet (the worker is busy with the tasks before it) is checked again after
+   * each grace period, so a cancel never waits on a progress report that may
+   * never come.
+   */
   #armGraceTimers(worker: WorkerSlot): void {
     for (const task of worker.inFlight.values()) {
-      if (!task.done() || task.graceTimer !== undefined || !this.#isPossiblyStarted(task)) continue;
-      task.graceTimer = this.#clock.setTimeout(() => {
-        task.graceTimer = undefined;
-        if (worker.inFlight.get(task.id) === task && !worker.exited) {
-          worker.lastError = new Error(`Worker ${worker.id} was terminated: a cancelled task did not stop within cancelGrace (${this.options.cancelGrace} ms)`);
-          this.#retire(worker);
-        }
-      }, this.options.cancelGrace);
+      if (!task.done() || task.graceTimer !== undefined) continue;
+      this.#armGraceTimer(worker, task);
     }
+  }
+
+  #armGraceTimer(worker: WorkerSlot, task: PoolTask): void {
+    const startedAtArming = this.#mayBeRunning(task);
+    task.graceTimer = this.#clock.setTimeout(() => {
+      task.graceTimer = undefined;
+      if (worker.inFlight.get(task.id) !== task || worker.exited) return;
+      if (!startedAtArming) {
+        // It had not started when the grace began: give it a full grace period from now on.
+        this.#armGraceTimer(worker, task);
+        return;
+      }
+      worker.lastError = new Error(`Worker ${worker.id} was terminated: a cancelled task did not stop within cancelGrace (${this.options.cancelGrace} ms)`);
+      this.#retire(worker);
+    }, this.options.cancelGrace);
   }
 
   /** Stops a worker on purpose; its unstarted tasks go back to the queue when it exits. */
