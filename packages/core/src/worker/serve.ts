@@ -224,7 +224,8 @@ class WorkerServer {
   #drain(): void {
     if (this.#initializing || this.#blocked) return;
     const sliceStart = performance.now();
-    while (this.#running.size < this.#concurrency && this.#queueHead < this.#queue.length) {
+    // #blocked again on every turn: a task may have called process.exit (which returns a moment later on Deno).
+    while (!this.#blocked && this.#running.size < this.#concurrency && this.#queueHead < this.#queue.length) {
       const job = this.#queue[this.#queueHead]!;
       if (job.dropped) {
         this.#takeUp();

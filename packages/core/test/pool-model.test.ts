@@ -1,0 +1,265 @@
+// A model-based test of the engine: fast-check drives submit / throw / exit / kill / timeout / cancel /
+// time passing / shutdown against a small reference model of what each Future must become, on
+// simulated in-thread workers (real `serve`, messages structured-cloned and delivered on microtasks)
+// with the manual clock. Thousands of runs take seconds, and a failure shrinks to a short script.
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { manualClock, WorkerPool, type Future, type Spawner, type WorkerHandle } from "@offloop/core";
+import { serve, taskContext, type ServedWorker } from "@offloop/core/worker";
+
+type Host = typeof globalThis & { __modelExit?: (code: number) => never; __modelRuns?: Map<number, number>; __modelWorkerId?: () => number };
+const host = globalThis as Host;
+
+/** Thrown through a task's stack by a simulated process.exit, as a real exit never returns. */
+class SimulatedExit extends Error {}
+
+/** Simulated workers: each runs the real worker side (`serve`) on this thread; it can exit (flushing first, like the exit hooks) or be killed. */
+function simulatedSpawner(sharedMemory: boolean) {
+  let current: SimWorker | undefined;
+  const live = new Set<SimWorker>();
+  const byId = new Map<number, SimWorker>();
+  host.__modelWorkerId = () => taskContext().workerId;
+  host.__modelExit = (code: number): never => {
+    // The worker running the task: during a delivery, or (for a task started later, e.g. after a slice) by its id.
+    const worker = current ?? byId.get(host.__modelWorkerId!());
+    if (!worker) throw new Error("__modelExit outside a task");
+    worker.served.flushBeforeExit(true);
+    worker.die(code, false);
+    throw new SimulatedExit("exited");
+  };
+
+  class SimWorker {
+    alive = true;
+    outgoingOpen = true;
+    toPool: ((message: unknown[]) => void) | undefined;
+    toWorker: ((message: unknown[]) => void) | undefined;
+    exitListeners: Array<(code: number | null) => void> = [];
+    served: ServedWorker;
+    constructor() {
+      this.served = serve({
+        postMessage: (message) => {
+          if (!this.outgoingOpen) return;
+          const copy = structuredClone(message);
+          queueMicrotask(() => this.toPool?.(copy));
+        },
+        onMessage: (listener) => (this.toWorker = listener),
+      });
+      live.add(this);
+    }
+    deliver(message: unknown[]): void {
+      const copy = structuredClone(message);
+      queueMicrotask(() => {
+        if (!this.alive) return;
+        const previous = current;
+        current = this;
+        try {
+          this.toWorker?.(copy);
+        } catch (error) {
+          if (!(error instanceof SimulatedExit)) throw error;
+        } finally {
+          current = previous;
+        }
+      });
+    }
+    /** Ends the worker; `lost`: a kill nothing intercepts, so messages on their way are lost. */
+    die(code: number, lost: boolean): void {
+      if (!this.alive) return;
+      this.alive = false;
+      this.outgoingOpen = false;
+      live.delete(this);
+      if (lost) this.toPool = undefined;
+      // After whatever it flushed: microtasks run in order.
+      queueMicrotask(() => {
+        for (const listener of this.exitListeners) listener(code);
+      });
+    }
+  }
+
+  const spawner: Spawner = {
+    capabilities: { transfer: true, sharedMemory, resourceLimits: false, permissions: false, crashIsolation: true, terminatesBusyLoop: true, unref: true },
+    defaultMaxWorkers: 2,
+    spawn({ workerId }): WorkerHandle {
+      const worker = new SimWorker();
+      byId.set(workerId, worker);
+      return {
+        send: (message) => worker.deliver(message),
+        onMessage: (listener) => (worker.toPool = listener),
+        onError: () => {},
+        onExit: (listener) => void worker.exitListeners.push(listener),
+        async terminate() {
+          worker.die(1, true);
+          await Promise.resolve();
+        },
+        ref() {},
+        unref() {},
+      };
+    },
+  };
+  return { spawner, live, kill: (index: number) => [...live][index % Math.max(1, live.size)]?.die(9, true) };
+}
+
+// Self-contained task functions (sent as source, compiled in the simulated worker).
+const add = (index: number): number => {
+  const runs = (globalThis as Host).__modelRuns!;
+  runs.set(index, (runs.get(index) ?? 0) + 1);
+  return index + 1;
+};
+const fail = (message: string): never => {
+  throw new TypeError(message);
+};
+const exit = (code: number): never => {
+  const host = globalThis as Host;
+  host.__modelWorkerId!(); // taskContext() must be read before anything else the task does
+  return host.__modelExit!(code);
+};
+const never = (): Promise<never> => new Promise(() => {});
+
+type Command =
+  | { op: "add" }
+  | { op: "throw" }
+  | { op: "exit" }
+  | { op: "timeout"; ms: number }
+  | { op: "hang" }
+  | { op: "cancelAdd" }
+  | { op: "cancelHang" }
+  | { op: "kill"; worker: number }
+  | { op: "advance"; ms: number }
+  | { op: "tick" };
+
+const command = (withKills: boolean): fc.Arbitrary<Command> =>
+  fc.oneof(
+    { weight: 6, arbitrary: fc.constant({ op: "add" } as const) },
+    { weight: 2, arbitrary: fc.constant({ op: "throw" } as const) },
+    { weight: 2, arbitrary: fc.constant({ op: "exit" } as const) },
+    { weight: 2, arbitrary: fc.integer({ min: 0, max: 300 }).map((ms) => ({ op: "timeout", ms }) as const) },
+    { weight: 1, arbitrary: fc.constant({ op: "hang" } as const) },
+    { weight: 1, arbitrary: fc.constant({ op: "cancelAdd" } as const) },
+    { weight: 1, arbitrary: fc.constant({ op: "cancelHang" } as const) },
+    { weight: withKills ? 1 : 0, arbitrary: fc.nat(3).map((worker) => ({ op: "kill", worker }) as const) },
+    { weight: 2, arbitrary: fc.integer({ min: 0, max: 250 }).map((ms) => ({ op: "advance", ms }) as const) },
+    { weight: 2, arbitrary: fc.constant({ op: "tick" } as const) },
+  );
+
+const macrotask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** What the model says a Future may end as. */
+type Expected = { kind: "value"; value: number; orCrash: boolean } | { kind: "error"; names: string[] };
+
+async function runScript(commands: Command[], config: { maxWorkers: number; concurrency: number; sharedMemory: boolean; withKills: boolean }): Promise<void> {
+  const clock = manualClock();
+  const { spawner, kill } = simulatedSpawner(config.sharedMemory);
+  host.__modelRuns = new Map();
+  const pool = new WorkerPool({ maxWorkers: config.maxWorkers, concurrentTasksPerWorker: config.concurrency, cancelGrace: 100, clock, idleTimeout: 1000 }, spawner);
+  const futures: Array<{ future: Future<unknown>; expected: Expected; label: string }> = [];
+  const hanging: Array<Future<unknown>> = [];
+  let crashesPossible = config.withKills;
+  const checkStats = (when: string) => {
+    const stats = pool.stats;
+    expect(stats.submitted, `${when}: ${JSON.stringify(stats)}`).toBe(stats.completed + stats.failed + stats.cancelled + stats.queued + stats.running);
+    expect(stats.workers).toBeLessThanOrEqual(config.maxWorkers);
+    for (const value of Object.values(stats)) expect(value).toBeGreaterThanOrEqual(0);
+  };
+  // With concurrency > 1 a hanging task can be running beside a task that exits, and fail with it.
+  const beside = config.concurrency > 1 ? ["WorkerCrashedError"] : [];
+  for (const [step, cmd] of commands.entries()) {
+    const label = `step ${step} ${JSON.stringify(cmd)}`;
+    switch (cmd.op) {
+      case "add":
+        futures.push({ future: pool.submit(add, step), expected: { kind: "value", value: step + 1, orCrash: false }, label });
+        break;
+      case "throw":
+        futures.push({ future: pool.submit(fail, `fault ${step}`), expected: { kind: "error", names: ["TypeError"] }, label });
+        break;
+      case "exit":
+        futures.push({ future: pool.submit(exit, 3), expected: { kind: "error", names: ["WorkerCrashedError"] }, label });
+        break;
+      case "timeout":
+        futures.push({ future: pool.run(never, [], { timeout: cmd.ms }), expected: { kind: "error", names: ["TimeoutError", ...beside] }, label });
+        break;
+      case "hang": {
+        const future = pool.submit(never);
+        hanging.push(future);
+        futures.push({ future, expected: { kind: "error", names: ["CancelledError", ...beside] }, label });
+        break;
+      }
+      case "cancelAdd": {
+        const future = pool.submit(add, step);
+        expect(future.cancel()).toBe(true);
+        futures.push({ future, expected: { kind: "error", names: ["CancelledError"] }, label });
+        break;
+      }
+      case "cancelHang":
+        hanging.shift()?.cancel();
+        break;
+      case "kill":
+        kill(cmd.worker);
+        crashesPossible = true;
+        break;
+      case "advance":
+        clock.advance(cmd.ms);
+        break;
+      case "tick":
+        await macrotask();
+        break;
+    }
+    checkStats(label);
+  }
+  for (const future of hanging) future.cancel();
+  // Everything must settle once time passes: no Future may hang.
+  for (let round = 0; round < 100 && futures.some(({ future }) => !future.done()); round++) {
+    await macrotask();
+    clock.advance(250);
+  }
+  const pending = futures.filter(({ future }) => !future.done()).map(({ label }) => label);
+  expect(pending, `Futures never settled; stats ${JSON.stringify(pool.stats)}`).toEqual([]);
+  for (const { future, expected, label } of futures) {
+    const outcome = await Promise.resolve(future).then(
+      (value) => ({ ok: true as const, value }),
+      (error: Error) => ({ ok: false as const, error }),
+    );
+    // After a kill nothing intercepts, any task that was in flight may have died with its worker.
+    const crashAllowed = crashesPossible && !outcome.ok && outcome.error.name === "WorkerCrashedError";
+    if (expected.kind === "value") {
+      if (outcome.ok) expect(outcome.value, label).toBe(expected.value);
+      else expect(crashAllowed, `${label}: ${outcome.error.name}: ${outcome.error.message}`).toBe(true);
+    } else {
+      expect(outcome.ok, `${label} was fulfilled`).toBe(false);
+      if (!outcome.ok && !crashAllowed) expect(expected.names, `${label}: ${outcome.error.name}: ${outcome.error.message}`).toContain(outcome.error.name);
+    }
+  }
+  for (const [index, count] of host.__modelRuns!) expect(count, `task of step ${index} ran ${count} times`).toBe(1);
+  checkStats("after settling");
+  const done = pool.shutdown();
+  let finished = false;
+  void done.then(() => (finished = true));
+  for (let round = 0; round < 50 && !finished; round++) {
+    await macrotask();
+    clock.advance(250);
+  }
+  expect(finished, "shutdown never resolved").toBe(true);
+  expect(pool.stats.workers).toBe(0);
+}
+
+const config = fc.record({
+  maxWorkers: fc.integer({ min: 1, max: 3 }),
+  concurrency: fc.integer({ min: 1, max: 2 }),
+  sharedMemory: fc.boolean(),
+});
+
+describe("WorkerPool against a reference model (simulated workers, manual clock)", () => {
+  it("exits, throws, timeouts and cancels cost exactly their own task; every Future settles; no task runs twice", async () => {
+    await fc.assert(
+      fc.asyncProperty(config, fc.array(command(false), { maxLength: 60 }), (settings, commands) => runScript(commands, { ...settings, withKills: false })),
+      { numRuns: Number(globalThis.process?.env.OFFLOOP_MODEL_RUNS ?? 500) },
+    );
+  }, 120_000);
+
+  // Where workers count the tasks they take up in shared memory. Without it, a kill that loses buffered
+  // results can re-run a finished task (RELIABILITY.md says so): only the exit hooks make that exact.
+  it("with kills nothing can intercept, tasks may fail with WorkerCrashedError but every Future still settles and none runs twice", async () => {
+    await fc.assert(
+      fc.asyncProperty(config, fc.array(command(true), { maxLength: 60 }), (settings, commands) => runScript(commands, { ...settings, sharedMemory: true, withKills: true })),
+      { numRuns: Number(globalThis.process?.env.OFFLOOP_MODEL_RUNS ?? 500) },
+    );
+  }, 120_000);
+});
