@@ -126,7 +126,8 @@ function readManifest(dir) {
 
 /**
  * Every example under examples/ with what its package.json's "offloop" field
- * says: { name, dir, demo: { file } | { driver, args }, runtimes, needs, timeout }.
+ * says: { name, dir, declared, demo: { file } | { driver, args }, runtimes, needs, timeout }
+ * (`declared` is false for a folder with neither the field nor a main.ts).
  * Sorted by name; a folder without a package.json is left out.
  */
 export function listExamples(examplesDir = join(root, "examples")) {
@@ -145,7 +146,9 @@ export function exampleInfo(dir) {
   const needs = (field.needs ?? []).map((need) =>
     typeof need === "string" ? { name: need, commands: [need], install: `apt-get install -y ${need}` } : { name: [need.command].flat()[0], commands: [need.command].flat(), install: need.install ?? `apt-get install -y ${[need.command].flat()[0]}` },
   );
-  return { name, dir, demo, runtimes: field.runtimes ?? runtimes.map((r) => r.name), needs, timeout: field.timeout ?? 60_000 };
+  // Without the field, an example with a main.ts still runs (on the three runtimes); one without is left out of the demo.
+  const declared = manifest.offloop !== undefined || existsSync(join(dir, "main.ts"));
+  return { name, dir, declared, demo, runtimes: field.runtimes ?? runtimes.map((r) => r.name), needs, timeout: field.timeout ?? 60_000 };
 }
 
 /** The runtimes an example declares, as runtime objects (unknown names are left out). */

@@ -4,7 +4,7 @@
 // first on the main thread, then in each pool (workers warmed by an
 // `initializer`), with a progress bar. Prints each one's time, its speedup and
 // the longest time the event loop could not run.
-//   node main.ts [--photos 24] [--out out]
+//   node main.ts [--photos 24] [--size 1600x1200] [--out out]
 import { ProcessPoolExecutor, ThreadPoolExecutor, asCompleted, gather, runInExecutor, runtime, watchEventLoop, type Executor } from "offloop";
 import { SingleBar } from "cli-progress";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
@@ -17,7 +17,7 @@ const option = (name: string, fallback: string) => {
   return index > 0 ? process.argv[index + 1] : fallback;
 };
 const COUNT = Number(option("photos", "24"));
-const [WIDTH, HEIGHT] = [1600, 1200];
+const [WIDTH, HEIGHT] = option("size", "1600x1200").split("x").map(Number);
 const SIZE = 200;
 const out = resolve(option("out", "out"));
 const photos = join(out, "photos");
@@ -87,7 +87,7 @@ async function inPool(label: string, executor: Executor, dir: string) {
     format: `${label.padEnd(20)} [{bar}] {value}/{total} {percentage}% | {duration}s`,
     stream: process.stdout,
     noTTYOutput: !process.stdout.isTTY, // in a pipe, print a line now and then instead of redrawing
-    notTTYSchedule: 2000,
+    notTTYSchedule: 5000,
     hideCursor: process.stdout.isTTY,
   });
   longestBlock = 0;
