@@ -11,6 +11,7 @@ import type * as TypeScript from "typescript";
 const here = dirname(fileURLToPath(import.meta.url));
 export const root = resolve(here, "../../..");
 export const bin = (name: string) => join(root, "node_modules/.bin", name);
+export const node22 = join(root, "node_modules/node22/bin/node");
 export const node24 = join(root, "node_modules/node24/bin/node");
 
 export interface PublicPackage {
@@ -196,7 +197,12 @@ export interface TypeCheckConfig {
   skipLibCheck: boolean;
   /** true: "types": ["node"] from the workspace's @types/node; false: "types": [] */
   nodeTypes: boolean;
-  customConditions?: string[];
+  customConditions?: readonly string[];
+  /**
+   * false: leave @types/node's own files (and undici-types) unchecked, when
+   * another check already covered them with the same target and lib.
+   */
+  checkNodeTypes?: boolean;
 }
 
 const ts: typeof TypeScript = createRequire(join(root, "package.json"))("typescript");
@@ -244,5 +250,13 @@ export function typeCheck(project: string, name: string, files: string[], config
   };
   const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options, host });
   const formatHost = { getCanonicalFileName: (file: string) => file, getCurrentDirectory: () => project, getNewLine: () => "\n" };
-  return [...parsed.errors, ...ts.getPreEmitDiagnostics(program)].map((diagnostic) => ts.formatDiagnostic(diagnostic, formatHost).trim());
+  const nodeTypesFile = (fileName: string) => /\/node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?(@types\/node|undici-types)\//.test(fileName);
+  const checked = program.getSourceFiles().filter((file) => config.checkNodeTypes !== false || !nodeTypesFile(file.fileName));
+  const diagnostics = [
+    ...parsed.errors,
+    ...program.getOptionsDiagnostics(),
+    ...program.getGlobalDiagnostics(),
+    ...checked.flatMap((file) => [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)]),
+  ];
+  return diagnostics.map((diagnostic) => ts.formatDiagnostic(diagnostic, formatHost).trim());
 }
