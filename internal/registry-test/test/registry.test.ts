@@ -57,7 +57,7 @@ function project(name: string, fixtureDir?: string): string {
 beforeAll(async () => {
   const tokens = tokenVariables();
   if (tokens.length > 0) {
-    throw new Error(`refusing to run: ${tokens.join(", ")} is set. This test publishes every package; with a token in reach a wrong registry setting could publish to the real one. Unset it (e.g. run the tests before exporting the token).`);
+    throw new Error(`refusing to run: ${tokens.join(", ")} is set. This test publishes every package; with a token in reach a wrong registry setting could publish to the real one. Unset it; for pnpm release, keep the token in ~/.npmrc (npm login), which this test never reads.`);
   }
   scratch = mkdtempSync(join(tmpdir(), "offloop-registry-"));
   expect(scratch.startsWith(root)).toBe(false);
