@@ -1,5 +1,5 @@
 import type { Message, Transferable } from "../protocol/protocol.js";
-import { isExitNotice, type ExitNotice } from "../protocol/exit-notice.js";
+import { isExitNotice, type ExitLock, type ExitNotice } from "../protocol/exit-notice.js";
 import type { Spawner, SpawnerCapabilities, WorkerHandle } from "./spawner.js";
 
 /** What the pool calls on a web `Worker` (structural: Bun's, Deno's or a browser's). */
@@ -28,6 +28,14 @@ export interface WebWorkerSpawnerOptions {
    * called or an uncaught error killed the worker.
    */
   exitEvent?: string;
+  /**
+   * Where the host fires nothing once a worker is gone (browsers), tell its
+   * real end by a Web Lock that the worker holds (`navigator.locks`):
+   * Chromium stops a worker stuck in a busy loop only ~2 s after
+   * `terminate()`, and the pool should not count it gone before. Falls back
+   * to reporting the exit at `terminate()` where there are no Web Locks.
+   */
+  exitLock?: boolean;
   /** Starts one worker; default `new globalThis.Worker(entry, options)`. `entry` is undefined when none was given. */
   createWorker?: (entry: URL | undefined, options: Record<string, unknown>) => WebWorkerLike;
 }
@@ -58,7 +66,8 @@ export function webWorkerSpawner(options: WebWorkerSpawnerOptions): Spawner {
     defaultIdleTimeout: options.defaultIdleTimeout,
     spawn({ name }) {
       const worker = createWorker(options.entry, { ...options.workerOptions, type: "module", name });
-      return webWorkerHandle(worker, options.exitEvent);
+      const lock = options.exitLock && options.exitEvent === undefined ? exitLockFor(worker) : undefined;
+      return webWorkerHandle(worker, options.exitEvent, lock);
     },
   };
 }
@@ -70,7 +79,40 @@ function defaultCreateWorker(entry: URL | undefined, options: Record<string, unk
   return new Worker(entry, options);
 }
 
-function webWorkerHandle(worker: WebWorkerLike, exitEvent: string | undefined): WorkerHandle {
+interface LockManagerLike {
+  request(name: string, callback: () => unknown): Promise<unknown>;
+}
+
+/** How long to wait for a terminated worker's lock before reporting its exit anyway (Chromium forces a busy worker off after 2 s). */
+const EXIT_LOCK_FALLBACK_MS = 10_000;
+let nextLockId = 0;
+
+/** Asks a new worker to hold a Web Lock until it is gone; undefined where the host has no Web Locks. */
+function exitLockFor(worker: WebWorkerLike): { wait(): Promise<void> } | undefined {
+  const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
+  if (typeof locks?.request !== "function") return undefined;
+  const name = `offloop-worker-exit-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${nextLockId++}`;
+  const request: ExitLock = { offloopExitLock: name };
+  worker.postMessage(request);
+  return {
+    wait: () =>
+      new Promise<void>((resolve) => {
+        const fallback = setTimeout(resolve, EXIT_LOCK_FALLBACK_MS);
+        locks.request(name, () => undefined).then(
+          () => {
+            clearTimeout(fallback);
+            resolve();
+          },
+          () => {
+            clearTimeout(fallback);
+            resolve();
+          },
+        );
+      }),
+  };
+}
+
+function webWorkerHandle(worker: WebWorkerLike, exitEvent: string | undefined, lock?: { wait(): Promise<void> }): WorkerHandle {
   const errorListeners: Array<(error: unknown) => void> = [];
   const exitListeners: Array<(code: number | null) => void> = [];
   let exited = false;
@@ -82,20 +124,30 @@ function webWorkerHandle(worker: WebWorkerLike, exitEvent: string | undefined): 
     resolveExited();
     for (const listener of exitListeners) listener(code);
   };
-  const kill = () => {
-    try {
-      worker.terminate();
-    } catch {
-      // Already gone.
+  let gone: Promise<void> | undefined;
+  /**
+   * Terminates the worker. Without an exit event it reports the exit: with an
+   * exit lock once the worker is really gone (with `code`), else at once.
+   */
+  const kill = (code = ABNORMAL_EXIT) => {
+    if (gone === undefined) {
+      try {
+        worker.terminate();
+      } catch {
+        // Already gone.
+      }
+      gone = lock ? lock.wait() : Promise.resolve();
     }
-    if (exitEvent === undefined) exit(ABNORMAL_EXIT);
+    if (exitEvent !== undefined) return;
+    if (lock) void gone.then(() => exit(code));
+    else exit(ABNORMAL_EXIT);
   };
   const fail = (error: unknown) => {
     if (exited) return;
     for (const listener of errorListeners) listener(error);
     // An uncaught error ends a web Worker; make sure it is gone and say so once.
     kill();
-    exit(ABNORMAL_EXIT);
+    if (!lock) exit(ABNORMAL_EXIT);
   };
   worker.addEventListener("error", (event: ErrorEventLike) => {
     // Unhandled, Deno re-throws a worker's error in the parent and exits.
@@ -111,8 +163,9 @@ function webWorkerHandle(worker: WebWorkerLike, exitEvent: string | undefined): 
         const data = event.data;
         if (!isExitNotice(data)) listener(data);
         else if (!exited) {
-          kill();
-          exit(data.offloopExit ?? ABNORMAL_EXIT);
+          const code = data.offloopExit ?? ABNORMAL_EXIT;
+          kill(code);
+          if (!lock) exit(code);
         }
       }),
     onError: (listener) => void errorListeners.push(listener),

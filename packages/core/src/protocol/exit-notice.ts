@@ -11,3 +11,17 @@ export interface ExitNotice {
 export function isExitNotice(data: unknown): data is ExitNotice {
   return typeof data === "object" && data !== null && !Array.isArray(data) && "offloopExit" in data;
 }
+
+/**
+ * What a pool posts to a new web Worker, before anything else, when it
+ * tracks the worker's end with a Web Lock (browsers): the worker holds the
+ * lock named here until it is gone. Not an array, so never a protocol message.
+ */
+export interface ExitLock {
+  offloopExitLock: string;
+}
+
+/** Whether a message to a web Worker is the pool's exit-lock request rather than protocol records. */
+export function isExitLock(data: unknown): data is ExitLock {
+  return typeof data === "object" && data !== null && !Array.isArray(data) && typeof (data as ExitLock).offloopExitLock === "string";
+}

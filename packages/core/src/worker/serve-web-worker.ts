@@ -1,11 +1,13 @@
 import type { Message, Transferable } from "../protocol/protocol.js";
-import type { ExitNotice } from "../protocol/exit-notice.js";
+import { isExitLock, type ExitNotice } from "../protocol/exit-notice.js";
 import { serve, type ServedWorker } from "./serve.js";
 
 /** What a worker entry calls on its global scope (`self`). */
 export interface WebWorkerScope {
   postMessage(message: unknown, transfer?: Transferable[]): void;
   addEventListener(type: "message" | "unload", listener: (event: { data: unknown }) => void): void;
+  /** The worker ends itself (web Workers). Wrapped so that the pool hears of it: browsers tell the parent nothing. */
+  close?(): void;
 }
 
 /** Options of `serveWebWorker`. */
@@ -20,7 +22,10 @@ export interface ServeWebWorkerOptions {
  * The worker side of `webWorkerSpawner`: a web Worker entry module calls it
  * once to serve tasks for the pool. When a task exits the worker (e.g.
  * `process.exit()`), it tells the pool from the `unload` event, since some
- * hosts (Deno) fire nothing in the parent then.
+ * hosts (Deno) fire nothing in the parent then; when a task calls
+ * `self.close()`, it tells the pool at once, since browsers fire nothing at
+ * all. In a browser app, the worker entry imports the task modules and calls
+ * it: `import "./tasks.js"; import { serveWebWorker } from "offloop/worker"; serveWebWorker();`.
  *
  * @example
  * ```ts
@@ -33,17 +38,53 @@ export function serveWebWorker(options: ServeWebWorkerOptions = {}): void {
   const scope = options.scope ?? (globalThis as unknown as WebWorkerScope);
   const exitCode = options.exitCode ?? (() => (globalThis as { process?: { exitCode?: number } }).process?.exitCode);
   let served: ServedWorker | undefined;
-  scope.addEventListener("unload", () => {
-    served?.flushBeforeExit(true);
+  const sendExitNotice = () => {
     const code = exitCode();
     const notice: ExitNotice = { offloopExit: typeof code === "number" ? code : null };
     scope.postMessage(notice);
+  };
+  scope.addEventListener("unload", () => {
+    served?.flushBeforeExit(true);
+    sendExitNotice();
   });
+  // Browsers fire nothing in the parent when a worker closes itself (Deno fires unload, Bun its
+  // close event). Wrapped before serve() installs its exit hooks, which wrap close() again to
+  // flush finished results first: so the results go out, then the notice, then the worker closes.
+  const host = globalThis as { Deno?: unknown; Bun?: unknown };
+  if (host.Deno === undefined && host.Bun === undefined) wrapClose(scope, sendExitNotice);
   served = serve(
     {
       postMessage: (message, transfer) => (transfer ? scope.postMessage(message, transfer) : scope.postMessage(message)),
-      onMessage: (listener) => scope.addEventListener("message", (event) => listener(event.data as Message)),
+      onMessage: (listener) =>
+        scope.addEventListener("message", (event) => {
+          if (isExitLock(event.data)) holdExitLock(event.data.offloopExitLock);
+          else listener(event.data as Message);
+        }),
     },
     { exitHooks: true },
   );
+}
+
+function wrapClose(scope: WebWorkerScope, before: () => void): void {
+  const close = scope.close;
+  if (typeof close !== "function") return;
+  const closeAndTell = function (this: unknown) {
+    try {
+      before();
+    } catch {
+      // Telling the pool must not stop the worker from closing.
+    }
+    return close.call(this ?? scope);
+  };
+  try {
+    Object.defineProperty(scope, "close", { value: closeAndTell, writable: true, configurable: true });
+  } catch {
+    // A host that freezes it: the pool learns of the exit from an exit event, where the host has one.
+  }
+}
+
+/** Holds the Web Lock the pool named until this worker is gone: the pool's only sign, in a browser, that a terminated worker has really stopped. */
+function holdExitLock(name: string): void {
+  const locks = (globalThis as { navigator?: { locks?: { request(name: string, callback: () => Promise<void>): Promise<unknown> } } }).navigator?.locks;
+  void locks?.request(name, () => new Promise<void>(() => {}))?.catch(() => {});
 }

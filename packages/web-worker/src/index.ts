@@ -1,0 +1,2 @@
+export { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from "./thread-pool-executor.js";
+export { browserWorkerSpawner, type WorkerFactory } from "./spawner.js";
