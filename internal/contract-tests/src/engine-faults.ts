@@ -148,7 +148,8 @@ export function describeEngineFaults({ createExecutor, runtime, adapter, capabil
 
     it("submit hands the task over at once: stats are exact right after submit", () =>
       guard(20_000, async () => {
-        const executor = createExecutor({ maxWorkers: 2 });
+        // idleTimeout: where idle workers cannot be unref'd (Deno) they are reaped after 100 ms by default.
+        const executor = createExecutor({ maxWorkers: 2, idleTimeout: 60_000 });
         try {
           const first = executor.submit(tasks.sleep, 50);
           expect(executor.stats).toMatchObject({ workers: 1, running: 1, queued: 0, submitted: 1 });
@@ -217,9 +218,14 @@ export function describeEngineFaults({ createExecutor, runtime, adapter, capabil
         guard(30_000, async () => {
           const executor = createExecutor({ maxWorkers: 1, concurrentTasksPerWorker: 2, cancelGrace: 100 });
           try {
-            const stubborn = executor.submit(faults.ignoreAbort);
-            const neighbour = executor.submit(faults.never);
-            await new Promise((resolve) => setTimeout(resolve, 100));
+            // Both must be running before the cancel: a task cancelled before it starts is only dropped.
+            let started = 0;
+            let bothStarted!: () => void;
+            const running = new Promise<void>((resolve) => (bothStarted = resolve));
+            const onProgress = () => ++started === 2 && bothStarted();
+            const stubborn = executor.run(faults.ignoreAbort, [], { onProgress });
+            const neighbour = executor.run(faults.ignoreAbort, [], { onProgress });
+            await running;
             stubborn.cancel();
             const outcome = await settle(neighbour);
             assert.ok(!outcome.ok && WorkerCrashedError.isInstance(outcome.error), "the neighbour did not fail with WorkerCrashedError");

@@ -65,6 +65,8 @@ export class WorkerPool extends ExecutorBase {
   #closing = false;
   #shutdownDone: Promise<void> | undefined;
   #onIdle: (() => void) | undefined;
+  /** Tasks the message being read reported finished (ok, error, dropped). */
+  #reported = 0;
 
   constructor(options: PoolOptions | undefined, spawner: Spawner) {
     super();
@@ -276,14 +278,16 @@ export class WorkerPool extends ExecutorBase {
   }
 
   #receive(worker: WorkerSlot, visitor: RecordVisitor<WorkerRecords>, message: Message): void {
-    const before = this.#inFlight;
+    this.#reported = 0;
     try {
       decodeRecords<WorkerRecords>(message, visitor);
     } catch (error) {
       worker.lastError ??= error;
       this.#retire(worker);
     }
-    const settledCount = before - this.#inFlight;
+    // Counted by the records, not by tasks leaving the worker: an exit reported while reading (Deno's
+    // terminate() is synchronous) releases tasks too, and those were not finished by this worker.
+    const settledCount = this.#reported;
     if (settledCount > 0) {
       if (this.options.initializer !== undefined) this.#startFailures = 0;
       const now = this.#clock.now();
@@ -297,7 +301,10 @@ export class WorkerPool extends ExecutorBase {
   #visitorFor(worker: WorkerSlot): RecordVisitor<WorkerRecords> {
     const finished = (taskId: number): PoolTask | undefined => {
       const task = worker.inFlight.get(taskId);
-      if (task) this.#release(worker, task);
+      if (task) {
+        this.#reported++;
+        this.#release(worker, task);
+      }
       return task;
     };
     return {
