@@ -213,3 +213,9 @@ export function failureReason(result) {
   const why = lastLine(result.stderr) || lastLine(result.stdout);
   return `exit ${result.code ?? result.signal}${why ? `: ${why}` : ""}`;
 }
+
+/** The reason and the last lines of a run's stdout and stderr: an assertion message that shows why, without running it again. */
+export function runReport(result, lines = 15) {
+  const tail = (text) => text.trim().split("\n").slice(-lines).join("\n");
+  return `${failureReason(result)}\n--- stdout (end) ---\n${tail(result.stdout)}\n--- stderr (end) ---\n${tail(result.stderr)}`;
+}

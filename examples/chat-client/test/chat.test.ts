@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { driverNode, failureReason, headline, plainEnv, runExample, runtimesOf, unavailable } from "../../../scripts/example-runtimes.mjs";
+import { driverNode, headline, plainEnv, runReport, runExample, runtimesOf, unavailable } from "../../../scripts/example-runtimes.mjs";
 
 const dir = fileURLToPath(new URL("..", import.meta.url));
 const hasTmux = spawnSync("tmux", ["-V"], { stdio: "ignore" }).status === 0;
@@ -23,7 +23,7 @@ for (const runtime of runtimesOf(dir)) {
     const reason = unavailable(runtime, dir);
     if (reason) return skip(reason);
     const result = await runExample(driverNode, dir, "scripted.mjs", { args: ["--runtime", runtime.name], timeout: 90_000 });
-    expect(result.code, `${failureReason(result)}\n${result.stdout}`).toBe(0);
+    expect(result.code, runReport(result)).toBe(0);
     expect(result.stdout).toMatch(/ada's client printed "bot: hi ada" while blocked reading her next line/);
     expect(result.stdout).toMatch(/\/quit: both clients exited with code 0/);
     expect(headline(result.stdout)).toMatch(/^other users' messages arrived while the reader was blocked/);

@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
-import { failureReason, headline, runExample, runtimesOf, unavailable } from "../../../scripts/example-runtimes.mjs";
+import { headline, runReport, runExample, runtimesOf, unavailable } from "../../../scripts/example-runtimes.mjs";
 
 const dir = fileURLToPath(new URL("..", import.meta.url));
 
@@ -9,7 +9,7 @@ for (const runtime of runtimesOf(dir)) {
     const reason = unavailable(runtime, dir);
     if (reason) return skip(reason);
     const result = await runExample(runtime, dir, "main.ts", { timeout: 90_000 });
-    expect(result.code, failureReason(result)).toBe(0);
+    expect(result.code, runReport(result)).toBe(0);
     expect(result.stdout).toMatch(/customer 1 +50 orders +total +2250\.00/);
     const peak = Number(/peak in flight (\d+) \(limit 5\)/.exec(result.stdout)?.[1]);
     expect(peak >= 1 && peak <= 5, `peak ${peak}:\n${result.stdout}`).toBe(true);

@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
-import { failureReason, headline, runExample, runtimesOf, unavailable } from "../../../scripts/example-runtimes.mjs";
+import { headline, runReport, runExample, runtimesOf, unavailable } from "../../../scripts/example-runtimes.mjs";
 
 const dir = fileURLToPath(new URL("..", import.meta.url));
 
@@ -9,7 +9,7 @@ for (const runtime of runtimesOf(dir)) {
     const reason = unavailable(runtime, dir);
     if (reason) return skip(reason);
     const result = await runExample(runtime, dir, "main.ts", { timeout: 60_000 });
-    expect(result.code, failureReason(result)).toBe(0);
+    expect(result.code, runReport(result)).toBe(0);
     const out = result.stdout;
     expect(out).toMatch(/job 1: ok +record 1: total 10/);
     expect(out).toMatch(/job 2: InvalidRecordError: record 2 has a negative total \(-3\)\n +instanceof InvalidRecordError: true\n +record field: 2\n +thrown at .*riskyJob tasks\.ts:\d+:\d+/);

@@ -3,7 +3,7 @@ import { closeSync, mkdtempSync, openSync, readSync, readdirSync, rmSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { failureReason, headline, runExample, runtimesOf, unavailable } from "../../../scripts/example-runtimes.mjs";
+import { headline, runReport, runExample, runtimesOf, unavailable } from "../../../scripts/example-runtimes.mjs";
 
 const dir = fileURLToPath(new URL("..", import.meta.url));
 // Fewer photos than the example's 24: the test checks what it does, not how fast. Full size
@@ -30,7 +30,7 @@ for (const runtime of runtimesOf(dir)) {
     if (reason) return skip(reason);
     const result = await runExample(runtime, dir, "main.ts", { args: ["--photos", String(PHOTOS), "--out", out], timeout: 240_000 });
     const stdout = result.stdout;
-    expect(result.code, failureReason(result)).toBe(0);
+    expect(result.code, runReport(result)).toBe(0);
     expect(stdout).toMatch(new RegExp(`ThreadPoolExecutor +\\[=+\\] ${PHOTOS}/${PHOTOS} 100%`));
     expect(stdout).toMatch(new RegExp(`ProcessPoolExecutor +\\[=+\\] ${PHOTOS}/${PHOTOS} 100%`));
     for (const folder of ["thumbnails-main-thread", "thumbnails-threads", "thumbnails-processes"]) {

@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
-import { failureReason, headline, runExample, runtimesOf, unavailable } from "../../../scripts/example-runtimes.mjs";
+import { headline, runReport, runExample, runtimesOf, unavailable } from "../../../scripts/example-runtimes.mjs";
 
 const dir = fileURLToPath(new URL("..", import.meta.url));
 
@@ -9,7 +9,7 @@ for (const runtime of runtimesOf(dir)) {
     const reason = unavailable(runtime, dir);
     if (reason) return skip(reason);
     const result = await runExample(runtime, dir, "main.ts", { timeout: 90_000 });
-    expect(result.code, failureReason(result)).toBe(0);
+    expect(result.code, runReport(result)).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`parallel-processing on ${runtime.name}:`));
     expect(result.stdout).toMatch(/all 3 agree: 148,933 primes/);
     expect(result.stdout).toMatch(/ThreadPoolExecutor\s+\d+ ms\s+speedup [\d.]+x/);
