@@ -22,5 +22,8 @@ results.forEach((result, i) => {
 });
 const failed = results.filter((r) => r instanceof Error).length;
 console.log(`${results.length - failed} ok, ${failed} failed, and gather did not stop at the first error`);
-const kept = results.filter((r) => r instanceof Error && r.name !== "Error" && r.stack?.includes("tasks.ts")).length;
-console.log(`headline: ${kept} of ${failed} errors kept their class and stack, ${results.length - failed} results`);
+// An error "kept its class" when it is an instance of the class thrown in the worker, not a plain Error.
+const errors = results.filter((r): r is Error => r instanceof Error);
+const kept = errors.filter((e) => Object.getPrototypeOf(e) !== Error.prototype && e.stack?.includes("tasks.ts")).length;
+const causes = errors.filter((e) => e.cause instanceof Error).length;
+console.log(`headline: ${results.length - failed} results and ${failed} errors from ${results.length} jobs; ${kept} of ${failed} errors kept their class and stack, ${causes} their cause`);

@@ -17,6 +17,6 @@ for (const runtime of runtimesOf(dir)) {
     expect(out).toMatch(/job 4: SyntaxError: record 4 is not JSON\n +instanceof InvalidRecordError: false\n +cause: SyntaxError: .+\n +thrown at .*riskyJob tasks\.ts:\d+:\d+/);
     expect(out).toMatch(/job 5: InvalidRecordError: record 5 has no total\n(.*\n){2} +cause: TypeError: total is null/);
     expect(out).toMatch(/2 ok, 3 failed/);
-    expect(headline(out)).toBe("3 of 3 errors kept their class and stack, 2 results");
+    expect(headline(out)).toBe("2 results and 3 errors from 5 jobs; 3 of 3 errors kept their class and stack, 2 their cause");
   }, 90_000);
 }
