@@ -20,6 +20,8 @@ export class PoolTask extends Future<unknown> {
   /** Its place in its worker's order of tasks (1, 2, ...), compared with the worker's shared progress counter. */
   seq = 0;
   graceTimer: TimerHandle | undefined;
+  /** Cancelled or timed out while in a worker (counted in its `stoppedInFlight`). */
+  stopped = false;
   /** Disarms the task's timeout and abort listener. */
   disarm: (() => void) | undefined;
   constructor(

@@ -123,9 +123,11 @@ export class WorkerPool extends ExecutorBase {
     if (options !== undefined) poolTask.disarm = this.armRunOptions(poolTask, options, (error) => this.#stopTask(poolTask, "timeout", error), this.#clock);
     this.#queue.push(poolTask);
     this.#queued++;
-    if (this.#queued === 1 && !this.#dispatchScheduled) {
-      // Nothing waits ahead of it: hand it over now (an idle worker, or a new one), so that a caller
-      // who blocks right after submit does not wait for a microtask, and stats are exact at once.
+    if (this.#queued === 1 && !this.#dispatchScheduled && (this.#canGrow() || this.#hasIdleWorker())) {
+      // Nothing waits ahead of it and a worker is free (or can be started): hand it over now, so that
+      // a caller who blocks right after submit does not wait for a microtask, and stats are exact at
+      // once. Tasks that would only queue behind busy workers wait for the microtask and travel
+      // together: handing each over alone would cost a message per task in a burst.
       this.#dispatch();
     } else {
       this.#scheduleDispatch();
@@ -140,6 +142,11 @@ export class WorkerPool extends ExecutorBase {
       this.#dispatchScheduled = false;
       this.#dispatch();
     });
+  }
+
+  #hasIdleWorker(): boolean {
+    for (const worker of this.#workers) if (worker.inFlight.size === 0 && !worker.retiring) return true;
+    return false;
   }
 
   #canGrow(): boolean {
@@ -353,7 +360,7 @@ export class WorkerPool extends ExecutorBase {
 
   /** After tasks left a worker: arm grace timers of cancelled tasks that may now run, recycle, go idle, refill. */
   #afterProgress(worker: WorkerSlot): void {
-    if (worker.inFlight.size > 0) this.#armGraceTimers(worker);
+    if (worker.stoppedInFlight > 0) this.#armGraceTimers(worker);
     if (worker.tasksSent >= this.options.maxTasksPerWorker && worker.inFlight.size === 0) this.#retire(worker);
     if (worker.inFlight.size === 0) this.#markIdle(worker);
     if (this.#queued > 0) this.#dispatch();
@@ -363,6 +370,7 @@ export class WorkerPool extends ExecutorBase {
   #release(worker: WorkerSlot, task: PoolTask): void {
     worker.inFlight.delete(task.id);
     this.#inFlight--;
+    if (task.stopped) worker.stoppedInFlight--;
     if (task.graceTimer !== undefined) {
       this.#clock.clearTimeout(task.graceTimer);
       task.graceTimer = undefined;
@@ -422,6 +430,8 @@ export class WorkerPool extends ExecutorBase {
       this.#checkIdle();
       return;
     }
+    task.stopped = true;
+    worker.stoppedInFlight++;
     encodeForWorker(worker.outbox, "cancel", task.id, serializeError(reason));
     this.#scheduleFlush();
     this.#armGraceTimers(worker);

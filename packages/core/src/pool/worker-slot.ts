@@ -28,6 +28,8 @@ export class WorkerSlot {
   exited = false;
   retiring = false;
   tasksSent = 0;
+  /** Tasks in flight that were cancelled or timed out (their worker may have to be stopped). */
+  stoppedInFlight = 0;
   /** When the worker last reported (for the batch policy's measure of task time). */
   lastMark = 0;
   /** The worker's own account of the tasks it took up, sent just before an exit it could see. */
