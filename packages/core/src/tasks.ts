@@ -46,9 +46,9 @@ const registry: Map<string, TaskTable> = ((globalThis as Record<symbol, unknown>
  * Name the module with `import.meta.url`, and a worker imports that URL and
  * finds the function by its key; or, in code that a bundler rewrites (a
  * browser app), with a stable string id such as `"thumbnails"`, and the
- * worker finds the module among those its worker entry imported (a worker
- * that has not imported it fails the task with an `UnknownTaskError` naming
- * the id). An id has no `:` and no whitespace; ids are shared by every
+ * worker finds the module among those its worker entry or the executor's
+ * `initializer` imported (a worker that has not imported it fails the task
+ * with an `UnknownTaskError` naming the id). An id has no `:` and no whitespace; ids are shared by every
  * module in a thread, so make them unique (e.g. `"@acme/images/thumbnails"`).
  *
  * Functions may be sync or async and may call each other through `this`. The
@@ -126,33 +126,40 @@ function checkModuleUrl(url: string): void {
   );
 }
 
-/** The key under which a worker finds the function on this thread (`Symbol.for`, so every copy of core shares it). */
+/** The key under which a worker looks up a string-id task on this thread (`Symbol.for`, so every copy of core shares it). */
 const lookupKey = Symbol.for("offloop.taskModule");
 
 /**
- * What travels to a worker for a string-id module: a tiny `data:` module
- * that, when a worker imports it (as it imports any task module), checks
- * that the worker has the module and the task, and else throws an
- * UnknownTaskError that says what to import. The worker then finds the
- * functions registered under this same URL.
+ * What travels to a worker for a string-id task: a tiny `data:` module that
+ * a worker imports as it imports any task module. Where the worker already
+ * has the id's module, it finds the functions registered under this same
+ * URL and the module's code never matters. Otherwise its one export looks
+ * the id up when the task runs (an initializer may import the module
+ * first), and fails the task with an UnknownTaskError that says what to
+ * import.
  */
 function idModuleUrl(id: string, name: string): string {
-  const source = `globalThis[Symbol.for("offloop.taskModule")](${JSON.stringify(id)},${JSON.stringify(name)})`;
+  const [quotedId, quotedName] = [JSON.stringify(id), JSON.stringify(name)];
+  const source =
+    `const lookup = globalThis[Symbol.for("offloop.taskModule")];\n` +
+    `export default { ${quotedName}: function (...args) { const task = lookup(${quotedId}, ${quotedName}); return task.fn.apply(task.table, args); } };\n`;
   // base64: Bun skips some plain-text data: modules.
   return `data:text/javascript;base64,${btoa(String.fromCharCode(...new TextEncoder().encode(source)))}`;
 }
 
-(globalThis as Record<symbol, unknown>)[lookupKey] ??= (id: string, name: string): void => {
+(globalThis as Record<symbol, unknown>)[lookupKey] ??= (id: string, name: string): { fn: (...args: unknown[]) => unknown; table: TaskTable } => {
   const table = registry.get(id);
   if (!table) {
     throw new UnknownTaskError(
       `Task module "${id}" is not loaded in this worker: import the module that calls defineTasks("${id}", ...) in the worker entry ` +
-        `(e.g. import "./tasks.js"; import { serveWebWorker } from "offloop/worker"; serveWebWorker();), or name it with import.meta.url`,
+        `(e.g. import "./tasks.js"; import { serveWebWorker } from "offloop/worker"; serveWebWorker();), or from the executor's initializer, or name it with import.meta.url`,
     );
   }
-  if (typeof table[name] !== "function") {
+  const fn = table[name];
+  if (typeof fn !== "function") {
     throw new UnknownTaskError(`No task named "${name}" in task module "${id}" (its tasks: ${Object.keys(table).join(", ") || "none"})`);
   }
+  return { fn, table };
 };
 
 function moduleDescriptor(module: string, name: string): TaskDescriptor {

@@ -3,6 +3,7 @@ import { CancelledError, UnknownTaskError, WorkerCrashedError, type PoolOptions 
 import { ThreadPoolExecutor } from "@offloop/web-worker";
 import idTasks from "./fixtures/id-tasks.ts";
 import unimported from "./fixtures/unimported-tasks.ts";
+import lazySetup from "./fixtures/lazy-setup.ts";
 
 const startWorker = () => new Worker(new URL("./fixtures/worker.ts", import.meta.url), { type: "module" });
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -36,6 +37,11 @@ describe("@offloop/web-worker in Chromium", () => {
       expect(error.message).toContain('"web-worker-tests/unimported"');
       expect(error.message).toMatch(/import the module .* in the worker entry/);
       expect(await executor.submit(idTasks.square, 3)).toBe(9);
+    }));
+
+  it("runs a string-id task whose module the executor's initializer imported", () =>
+    withExecutor({ maxWorkers: 1, initializer: lazySetup.loadUnimported }, async (executor) => {
+      expect(await executor.submit(unimported.hello)).toBe("hello");
     }));
 
   it("reports what a browser can do", () =>
