@@ -2,7 +2,7 @@ import { fork } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { deserializeError, ownOptions, workerExecArgv, type Message, type SerializedError, type Spawner } from "@offloop/core";
+import { deserializeError, exitLatch, ownOptions, workerExecArgv, type Message, type SerializedError, type Spawner } from "@offloop/core";
 import { sendableCheck } from "./check-sendable.js";
 import { UNCAUGHT } from "./uncaught.js";
 
@@ -89,24 +89,21 @@ export function nodeProcessSpawner(options: NodeProcessOptions = {}): Spawner {
         prefixLines(child.stdout!, process.stdout, `[${name}] `);
         prefixLines(child.stderr!, process.stderr, `[${name}] `);
       }
-      let exited = false;
       let referenced = true;
       const errorListeners: Array<(error: unknown) => void> = [];
-      const exitListeners: Array<(code: number | null, signal?: string | null) => void> = [];
-      const exitedPromise = new Promise<void>((resolve) => {
+      const latch = exitLatch();
+      {
         const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
-          if (exited) return;
-          exited = true;
+          if (latch.isExited) return;
           // Let go of the IPC channel: Deno keeps a dead child's channel referenced, and the process would never exit.
           (child.channel as { unref?(): void } | null | undefined)?.unref?.();
           if (child.connected) child.disconnect();
-          resolve();
           if (signal !== null && outOfMemorySignals.has(signal)) {
             const limit = options.maxOldGenerationSizeMb === undefined ? "V8's default heap limit" : `maxOldGenerationSizeMb: ${options.maxOldGenerationSizeMb}`;
             const error = new Error(`the child was killed by ${signal}, most likely out of memory (${limit}): V8 ends a process that reaches its heap limit this way`);
             for (const listener of errorListeners) listener(error);
           }
-          for (const listener of exitListeners) listener(code, signal);
+          latch.exit(code, signal);
         };
         // "exit" can come before the last messages on the IPC channel have been read (a task's finished
         // results, flushed just before process.exit): report the exit on "close", once the channel is drained.
@@ -121,7 +118,7 @@ export function nodeProcessSpawner(options: NodeProcessOptions = {}): Spawner {
           for (const listener of errorListeners) listener(error);
           if (child.pid === undefined) onExit(null, null);
         });
-      });
+      }
       // Deno's ChildProcess.kill() delivers SIGTERM whatever the signal asked for; process.kill(pid) does not.
       const kill = (signal: NodeJS.Signals | number) => {
         try {
@@ -150,16 +147,16 @@ export function nodeProcessSpawner(options: NodeProcessOptions = {}): Spawner {
             else for (const onError of errorListeners) onError(deserializeError(message[UNCAUGHT]));
           }),
         onError: (listener) => void errorListeners.push(listener),
-        onExit: (listener) => void exitListeners.push(listener),
+        onExit: latch.onExit,
         async terminate() {
-          if (exited) return;
+          if (latch.isExited) return;
           // Stay referenced until the exit event, or `await shutdown()` could outlive the event loop.
           if (!referenced) setReferenced(true);
           kill(killSignal);
           const escalate = setTimeout(() => {
-            if (!exited) kill("SIGKILL");
+            if (!latch.isExited) kill("SIGKILL");
           }, KILL_GRACE_MS);
-          await exitedPromise;
+          await latch.exited;
           clearTimeout(escalate);
         },
         ref: () => setReferenced(true),

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { spawn, Worker, type ThreadsWorker } from "threads";
-import type { Spawner, SpawnerCapabilities, WorkerHandle } from "@offloop/core";
+import { exitLatch, ownOptions, workerExecArgv, type Spawner, type SpawnerCapabilities, type WorkerHandle } from "@offloop/core";
 
 /** threads.js's serialized form of an Error (its DefaultSerializer). */
 interface ThreadsSerializedError {
@@ -26,11 +26,6 @@ export interface ThreadsOptions {
  * so a path that climbs out of the folder works from all three.
  */
 const workerEntry = "../dist/worker.js";
-
-/** Flags that make no sense in a worker and would stop it from starting (as in @offloop/node-worker-threads). */
-function inheritedExecArgv(): string[] {
-  return process.execArgv.filter((flag) => !/^--(input-type|test|eval|print)/.test(flag) && flag !== "-e" && flag !== "-p");
-}
 
 /**
  * threads.js runs on `node:worker_threads` under Node, Bun and Deno, and
@@ -65,7 +60,9 @@ function errorFrom(serialized: ThreadsSerializedError | undefined): Error {
  * ```
  */
 export function threadsSpawner(options: ThreadsOptions = {}): Spawner {
-  const execArgv = inheritedExecArgv();
+  options = ownOptions(options);
+  // Only flags a worker thread takes (undefined: Node passes the parent's own on itself).
+  const execArgv = workerExecArgv(process.execArgv, "thread");
   return {
     capabilities: capabilitiesHere(),
     defaultMaxWorkers: availableParallelism(),
@@ -79,15 +76,12 @@ export function threadsSpawner(options: ThreadsOptions = {}): Spawner {
 function threadsWorkerHandle(worker: ThreadsWorker, spawnTimeout: number | undefined): WorkerHandle {
   const messageListeners: Array<(message: unknown[]) => void> = [];
   const errorListeners: Array<(error: unknown) => void> = [];
-  const exitListeners: Array<(code: number | null) => void> = [];
-  let exited = false;
+  const latch = exitLatch();
   let failed = false;
-  let resolveExited!: () => void;
-  const exitedPromise = new Promise<void>((resolve) => (resolveExited = resolve));
 
   /** threads.js keeps a worker alive after an uncaught error (it only reports it): end it, as Node would have. */
   const fail = (error: unknown) => {
-    if (failed || exited) return;
+    if (failed || latch.isExited) return;
     failed = true;
     for (const listener of errorListeners) listener(error);
     void worker.terminate();
@@ -98,11 +92,7 @@ function threadsWorkerHandle(worker: ThreadsWorker, spawnTimeout: number | undef
     else if (data?.type === "uncaughtError") fail(errorFrom(data.error));
   });
   worker.addEventListener("error", ({ data }) => fail(data));
-  worker.addEventListener("exit", ({ data: code }) => {
-    exited = true;
-    resolveExited();
-    for (const listener of exitListeners) listener(typeof code === "number" ? code : null);
-  });
+  worker.addEventListener("exit", ({ data: code }) => latch.exit(typeof code === "number" ? code : null));
   // threads.js's handshake: the worker calls expose(); a worker that never does is a start failure.
   spawn(worker, spawnTimeout === undefined ? undefined : { timeout: spawnTimeout }).catch(fail);
 
@@ -110,10 +100,10 @@ function threadsWorkerHandle(worker: ThreadsWorker, spawnTimeout: number | undef
     send: (message, transfer) => worker.postMessage(message, transfer),
     onMessage: (listener) => void messageListeners.push(listener),
     onError: (listener) => void errorListeners.push(listener),
-    onExit: (listener) => void exitListeners.push(listener),
+    onExit: latch.onExit,
     async terminate() {
-      if (!exited) await worker.terminate();
-      await exitedPromise;
+      if (!latch.isExited) await worker.terminate();
+      await latch.exited;
     },
     ref: () => worker.ref?.(),
     unref: () => worker.unref?.(),

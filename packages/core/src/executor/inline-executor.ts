@@ -4,6 +4,7 @@ import type { Message } from "../protocol/protocol.js";
 import { serve } from "../worker/serve.js";
 import type { Spawner, WorkerHandle } from "../pool/spawner.js";
 import { WorkerPool } from "../pool/worker-pool.js";
+import { exitLatch } from "../pool/exit-latch.js";
 
 /**
  * A "worker" on the calling thread: messages are structured-cloned like
@@ -14,7 +15,7 @@ import { WorkerPool } from "../pool/worker-pool.js";
 function spawnInline(): WorkerHandle {
   let toPool: ((message: Message) => void) | undefined;
   let toWorker: ((message: Message) => void) | undefined;
-  const exitListeners: Array<(code: number | null) => void> = [];
+  const latch = exitLatch();
   let alive = true;
   const deliver = (listener: (message: Message) => void, message: Message, transfer?: Transferable[]) => {
     const copy = structuredClone(message, transfer ? { transfer: transfer as never[] } : undefined);
@@ -30,12 +31,14 @@ function spawnInline(): WorkerHandle {
     send: (message, transfer) => deliver((copy) => toWorker?.(copy), message, transfer),
     onMessage: (listener) => (toPool = listener),
     onError: () => {},
-    onExit: (listener) => exitListeners.push(listener),
+    onExit: latch.onExit,
     async terminate() {
-      if (!alive) return;
-      alive = false;
-      await Promise.resolve();
-      for (const listener of exitListeners) listener(0);
+      if (alive) {
+        alive = false;
+        await Promise.resolve();
+        latch.exit(0);
+      }
+      await latch.exited;
     },
     ref() {},
     unref() {},
