@@ -152,7 +152,7 @@ const table = rows.map((row, i) => [
   i > 0 && rows[i - 1].example === row.example ? "" : row.example,
   row.runtime,
   row.status === "ok" || row.status === "FAIL" ? `${row.status} ${row.time}` : row.status,
-  row.detail.length > 120 ? `${row.detail.slice(0, 119)}…` : row.detail,
+  row.detail.length > 160 ? `${row.detail.slice(0, 159)}…` : row.detail,
 ]);
 const widths = header.map((_, i) => Math.max(...[header, ...table].map((row) => row[i].length)));
 const format = (row) => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(" | ")} |`;

@@ -2,8 +2,8 @@
 // original, and in a ThreadPoolExecutor for comparison: 24 photos of
 // 1600x1200, drawn by this program, made into thumbnails that fit in 200x200,
 // first on the main thread, then in each pool (workers warmed by an
-// `initializer`), with a progress bar. Prints each one's time, its speedup and
-// the longest time the event loop could not run.
+// `initializer`), with a progress bar. Prints each one's time, its speedup, and
+// for how much of the time the event loop could not run (and its longest block).
 //   node main.ts [--photos 24] [--size 1600x1200] [--out out]
 import { ProcessPoolExecutor, ThreadPoolExecutor, asCompleted, gather, runInExecutor, runtime, watchEventLoop, type Executor } from "offloop";
 import { SingleBar } from "cli-progress";
@@ -26,10 +26,13 @@ mkdirSync(photos, { recursive: true });
 const cores = availableParallelism();
 console.log(`image-thumbnails on ${runtime}: ${COUNT} photos of ${WIDTH}x${HEIGHT} -> thumbnails that fit in ${SIZE}x${SIZE}, jimp (pure JavaScript), ${cores} cores`);
 
-// The longest time the event loop could not run (blocks over 20 ms), per phase.
-let longestBlock = 0;
-const stopWatching = watchEventLoop({ threshold: 20, onBlock: ({ duration }) => (longestBlock = Math.max(longestBlock, duration)) });
-const showBlock = (ms: number) => (ms ? `${ms} ms` : "<20 ms");
+// How long the event loop could not run, per phase: in all (blocks over 20 ms) and the longest block.
+let blocked = { total: 0, longest: 0 };
+const stopWatching = watchEventLoop({
+  threshold: 20,
+  onBlock: ({ duration }) => (blocked = { total: blocked.total + duration, longest: Math.max(blocked.longest, duration) }),
+});
+const percent = (phase: Phase) => `${Math.min(100, Math.round((phase.blocked.total / phase.ms) * 100))}%`;
 
 /** A pool whose workers all start now and warm up (the initializer) before they take tasks. */
 async function warmPool<E extends Executor>(make: (options: { maxWorkers: number; minWorkers: number; initializer: typeof tasks.warmUp }) => E): Promise<E> {
@@ -50,11 +53,11 @@ let started = performance.now();
 await gather(missing.map(({ path, seed }) => runInExecutor(processes, tasks.generatePhoto, path, seed, WIDTH, HEIGHT)));
 console.log(`photos: ${missing.length ? `${missing.length} drawn in ${((performance.now() - started) / 1000).toFixed(1)} s by the process pool` : "none to draw"}, ${COUNT - missing.length} from an earlier run, in ${photos}`);
 
-interface Phase { label: string; ms: number; block: number; sizes: Set<string> }
+interface Phase { label: string; ms: number; blocked: { total: number; longest: number }; sizes: Set<string> }
 const phases: Phase[] = [];
 const line = (phase: Phase) => {
   const speedup = phases[0] === phase ? "" : `   speedup ${(phases[0].ms / phase.ms).toFixed(2)}x`;
-  return `${phase.label.padEnd(20)} ${String(COUNT).padStart(3)} thumbnails in ${phase.ms.toFixed(0).padStart(6)} ms  ${((COUNT / phase.ms) * 1000).toFixed(2).padStart(5)}/s   longest event-loop block ${showBlock(phase.block).padStart(7)}${speedup}`;
+  return `${phase.label.padEnd(20)} ${String(COUNT).padStart(3)} thumbnails in ${phase.ms.toFixed(0).padStart(6)} ms  ${((COUNT / phase.ms) * 1000).toFixed(2).padStart(5)}/s   event loop blocked ${percent(phase).padStart(4)} of the time (longest ${phase.blocked.longest} ms)${speedup}`;
 };
 const outputDir = (label: string) => {
   const dir = join(out, `thumbnails-${label}`);
@@ -68,7 +71,7 @@ const outputDir = (label: string) => {
   await tasks.warmUp.fn(); // the same warm-up as the workers get, for a fair comparison
   const dir = outputDir("main-thread");
   await new Promise((done) => setTimeout(done, 50));
-  longestBlock = 0;
+  blocked = { total: 0, longest: 0 };
   started = performance.now();
   const sizes = new Set<string>();
   for (const [i, input] of inputs.entries()) {
@@ -77,7 +80,7 @@ const outputDir = (label: string) => {
   }
   const ms = performance.now() - started;
   await new Promise((done) => setTimeout(done, 50)); // let the watcher see the last block
-  phases.push({ label: "main thread", ms, block: longestBlock, sizes });
+  phases.push({ label: "main thread", ms, blocked, sizes });
   console.log(line(phases.at(-1)!));
 }
 
@@ -90,7 +93,7 @@ async function inPool(label: string, executor: Executor, dir: string) {
     notTTYSchedule: 5000,
     hideCursor: process.stdout.isTTY,
   });
-  longestBlock = 0;
+  blocked = { total: 0, longest: 0 };
   const started = performance.now();
   bar.start(COUNT, 0);
   const futures = inputs.map((input, i) => runInExecutor(executor, tasks.thumbnail, input, join(dir, `photo-${i + 1}.png`), SIZE));
@@ -102,7 +105,7 @@ async function inPool(label: string, executor: Executor, dir: string) {
   const ms = performance.now() - started;
   bar.stop();
   await new Promise((done) => setTimeout(done, 50));
-  phases.push({ label, ms, block: longestBlock, sizes });
+  phases.push({ label, ms, blocked, sizes });
   console.log(line(phases.at(-1)!));
 }
 
@@ -120,5 +123,5 @@ const [main, threads, procs] = phases;
 const sizes = new Set(phases.flatMap((phase) => [...phase.sizes]));
 console.log(`thumbnails: ${[...sizes].join(", ")} (aspect ratio kept) in ${join(out, "thumbnails-*")}`);
 console.log(
-  `headline: speedup ${(main.ms / procs.ms).toFixed(2)}x with processes, ${(main.ms / threads.ms).toFixed(2)}x with threads; event loop blocked ${showBlock(Math.max(procs.block, threads.block))} at most (main thread: ${showBlock(main.block)})`,
+  `headline: speedup ${(main.ms / procs.ms).toFixed(2)}x with processes, ${(main.ms / threads.ms).toFixed(2)}x with threads; event loop blocked ${percent(procs)} and ${percent(threads)} of the time (main thread: ${percent(main)})`,
 );

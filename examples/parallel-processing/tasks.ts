@@ -1,6 +1,6 @@
 // Task module, in TypeScript: Node 24, Bun and Deno load it in their workers
 // as it is. Workers import this file by URL.
-import { defineTasks } from "offloop";
+import { defineTasks, taskContext } from "offloop";
 
 export default defineTasks(import.meta.url, {
   /** Counts the primes in [from, to) by trial division: pure CPU work that would block the event loop. */
@@ -17,5 +17,10 @@ export default defineTasks(import.meta.url, {
       if (prime) count++;
     }
     return count;
+  },
+
+  /** The id of the worker running this task (to see that every worker of a pool has started). */
+  whoAmI(): number {
+    return taskContext().workerId;
   },
 });

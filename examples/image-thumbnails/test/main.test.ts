@@ -25,7 +25,7 @@ function pngSize(path: string) {
 }
 
 for (const runtime of runtimesOf(dir)) {
-  it(`image-thumbnails on ${runtime.name}: thumbnails from the main thread, threads and processes fit in 200x200, and the pools keep the loop free`, async ({ skip }) => {
+  it(`image-thumbnails on ${runtime.name}: thumbnails from the main thread, threads and processes fit in 200x200, and the pools keep the loop free most of the time`, async ({ skip }) => {
     const reason = unavailable(runtime, dir);
     if (reason) return skip(reason);
     const result = await runExample(runtime, dir, "main.ts", { args: ["--photos", String(PHOTOS), "--out", out], timeout: 240_000 });
@@ -41,18 +41,18 @@ for (const runtime of runtimesOf(dir)) {
         expect(`${folder}/${name}: ${width}x${height}`).toBe(`${folder}/${name}: 200x150`); // fits in 200x200, 4:3 kept, one side filled
       }
     }
-    // Each phase prints its time, speedup and longest event-loop block ("<20 ms" when none over 20 ms).
-    const block = (label: string) => {
-      const match = new RegExp(`^${label} +${PHOTOS} thumbnails in +\\d+ ms .* longest event-loop block +(<20|\\d+) ms`, "m").exec(stdout);
+    // Each phase prints its time, its speedup and for how much of it the event loop was blocked.
+    const blocked = (label: string) => {
+      const match = new RegExp(`^${label} +${PHOTOS} thumbnails in +\\d+ ms .* event loop blocked +(\\d+)% of the time \\(longest \\d+ ms\\)`, "m").exec(stdout);
       expect(match, `no ${label} line in:\n${stdout}`).toBeTruthy();
-      return match![1] === "<20" ? 0 : Number(match![1]);
+      return Number(match![1]);
     };
-    const mainBlock = block("main thread");
-    // On the main thread every thumbnail blocks the loop for its whole duration; in a pool the loop stays free.
-    expect(mainBlock, stdout).toBeGreaterThan(0);
-    expect(block("ThreadPoolExecutor"), stdout).toBeLessThan(mainBlock);
-    expect(block("ProcessPoolExecutor"), stdout).toBeLessThan(mainBlock);
+    // On the main thread every thumbnail blocks the loop while it is made; in a pool the loop stays free
+    // (a loaded machine can stall it now and then, never for most of the time).
+    const mainBlocked = blocked("main thread");
+    expect(blocked("ThreadPoolExecutor"), stdout).toBeLessThan(mainBlocked);
+    expect(blocked("ProcessPoolExecutor"), stdout).toBeLessThan(mainBlocked);
     // The speedups are printed, not asserted (they depend on free cores).
-    expect(headline(stdout)).toMatch(/^speedup [\d.]+x with processes, [\d.]+x with threads; event loop blocked (<20|\d+) ms at most \(main thread: \d+ ms\)$/);
+    expect(headline(stdout)).toMatch(/^speedup [\d.]+x with processes, [\d.]+x with threads; event loop blocked \d+% and \d+% of the time \(main thread: \d+%\)$/);
   }, 300_000);
 }
