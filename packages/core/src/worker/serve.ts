@@ -1,5 +1,5 @@
 import type { Transferable } from "../protocol/protocol.js";
-import { TaskArgumentError, UnknownTaskError, CancelledError } from "../errors.js";
+import { TaskArgumentError, TaskDefinitionError, UnknownTaskError, CancelledError } from "../errors.js";
 import { findUncloneable } from "../protocol/find-uncloneable.js";
 import { decodeRecords, encodeForPool, PROTOCOL_VERSION, splitRecords, type Message, type PoolRecords, type RecordVisitor, type SerializedError, type WorkerOp, type WorkerRecords } from "../protocol/protocol.js";
 import { deserializeError, isSerializedError, serializeError, withoutOwnFrames } from "../protocol/serialize-error.js";
@@ -166,7 +166,7 @@ class WorkerServer {
         this.#tasks.set(fnId, { fn: fn as AnyFunction, thisArg: table ?? namespace, fromSource: false });
       },
       (error: unknown) => {
-        throw error;
+        throw explainModuleError(error, moduleUrl);
       },
     ).catch((error: unknown) => {
       this.#tasks.set(fnId, { failed: serializeError(error) });
@@ -306,6 +306,21 @@ class WorkerServer {
       this.post("ok", taskId, value);
     }
   }
+}
+
+/**
+ * A task module that this runtime cannot load gets an error that says what to do: TypeScript in a
+ * worker on a Node line that does not strip types (Node 20) fails with ERR_UNKNOWN_FILE_EXTENSION.
+ */
+function explainModuleError(error: unknown, moduleUrl: string): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code !== "ERR_UNKNOWN_FILE_EXTENSION" || !/\.[cm]?tsx?$/.test(moduleUrl)) return error;
+  const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node ?? "this version";
+  return new TaskDefinitionError(
+    `Cannot load the task module ${moduleUrl} in a worker: Node ${node} does not run TypeScript there. ` +
+      "Run on Node 22.18+ or 24 (they strip types, in workers too), Bun or Deno; or write the task module in JavaScript (tasks.mjs) or compile it.",
+    { cause: error },
+  );
 }
 
 function safeMessage(error: unknown): string {
