@@ -28,10 +28,13 @@ export default defineConfig({
     projects,
     // One test file at a time across all projects (2 shared cores, real workers).
     fileParallelism: false,
+    // `pnpm coverage`: core's tests on Node, run against core's source (OFFLOOP_COVERAGE_SOURCE=1,
+    // see packages/core/vitest.config.ts).
     coverage: {
       provider: "v8",
       reporter: ["text"],
       include: ["packages/core/src/**"],
+      reportOnFailure: true,
     },
   },
 });
