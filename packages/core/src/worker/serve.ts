@@ -154,7 +154,7 @@ class WorkerServer {
 
   #defineFromModule(fnId: number, moduleUrl: string, name: string): void {
     if (this.#tasks.has(fnId)) return;
-    const loading = import(moduleUrl).then(
+    const loading = import(/* @vite-ignore */ /* webpackIgnore: true */ moduleUrl).then(
       (namespace: Record<string, unknown>) => {
         const table = registeredTasks(moduleUrl);
         const fromDefault = namespace.default as Record<string, unknown> | undefined;
