@@ -84,14 +84,16 @@ if (auto) {
 for (const { runtime } of plan) if (!KNOWN.includes(runtime)) fail(`unknown runtime "${runtime}"; known: ${KNOWN.join(", ")}`);
 if (watch && plan.length !== 1) fail(`watch mode needs exactly one runtime (add --runtimes ${plan[0]?.runtime ?? "node"})`);
 
-mkdirSync(reports, { recursive: true });
+mkdirSync(auto ? join(reports, "auto") : reports, { recursive: true });
 const failed = [];
 for (const { runtime, args, cwd, label } of plan) {
-  const report = join(reports, `${label}--${runtime}.json`);
+  // --auto runs (a contributor's) write to .test-reports/auto/, which scripts/test.mjs does not add up.
+  const report = join(auto ? join(reports, "auto") : reports, `${label}--${runtime}.json`);
   const vitestArgs = [watch ? "watch" : "run", ...args];
   if (!watch) vitestArgs.push("--reporter=default", "--reporter=json", `--outputFile.json=${report}`);
   const { command, commandArgs, env } = launch(runtime, vitestArgs);
-  console.log(`\n▶ vitest on ${runtime} (${relative(root, cwd) || "."}): ${[command === process.execPath ? "node" : relative(root, command) || command, ...commandArgs.map((arg) => arg.startsWith(root) ? relative(root, arg) : arg)].join(" ")}`);
+  const shown = (path) => (path.startsWith(root) ? relative(root, path) : path);
+  console.log(`\n▶ vitest on ${runtime} (${relative(root, cwd) || "."}): ${[shown(command), ...commandArgs.map(shown)].join(" ")}`);
   const started = Date.now();
   const result = spawnSync(command, commandArgs, { cwd, env, stdio: "inherit" });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
