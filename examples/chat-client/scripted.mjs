@@ -25,7 +25,7 @@ function start(file, args) {
   return proc;
 }
 /** Resolves when `proc` has printed something matching `pattern`; rejects after `ms`. */
-async function waitFor(proc, pattern, what, ms = 20_000) {
+async function waitFor(proc, pattern, what, ms = 30_000) {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     const match = pattern.exec(proc.out);

@@ -78,7 +78,7 @@ for (const runtime of runtimesOf(dir)) {
 
       tmux("send-keys", "-t", session, "-l", "/quit");
       tmux("send-keys", "-t", session, "Enter");
-      await until("ada's client to exit", () => tmux("has-session", "-t", session).status !== 0, 15_000);
+      await until("ada's client to exit", () => tmux("has-session", "-t", session).status !== 0);
       bob.stdin.write("/quit\n");
     } finally {
       tmux("kill-session", "-t", session);
