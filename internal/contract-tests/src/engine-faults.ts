@@ -29,6 +29,8 @@ export interface EngineFaultOptions {
   adapter?: { module: string; exportName: string };
   capabilities: { sharedMemory: boolean; terminatesBusyLoop: boolean; crashIsolation: boolean };
   fuzzRuns: number;
+  /** Why local-pool bookkeeping does not apply (workers elsewhere), or undefined. */
+  remoteWorkers?: string;
 }
 
 type Host = { process?: { execPath: string }; Deno?: { execPath(): string } };
@@ -48,7 +50,7 @@ async function settle(future: PromiseLike<unknown>): Promise<{ ok: true; value: 
 }
 
 /** Registers the engine-fault tests (inside the reliability suite's describe). */
-export function describeEngineFaults({ createExecutor, runtime, adapter, capabilities, fuzzRuns }: EngineFaultOptions): void {
+export function describeEngineFaults({ createExecutor, runtime, adapter, capabilities, fuzzRuns, remoteWorkers }: EngineFaultOptions): void {
   const notIsolated = !capabilities.crashIsolation && "tasks run on the caller's thread: a crash is the caller's";
   describe("engine faults: bad input loses nothing", () => {
     it("an argument whose getter throws rejects that Future with TaskArgumentError (path and cause); tasks before and after run", () =>
@@ -117,7 +119,7 @@ export function describeEngineFaults({ createExecutor, runtime, adapter, capabil
   });
 
   describe("engine faults: admission", () => {
-    it("maxQueue counts only tasks waiting for a free slot: maxWorkers 1, maxQueue 2 accepts three and refuses the fourth", () =>
+    itOrSkip(remoteWorkers)("maxQueue counts only tasks waiting for a free slot: maxWorkers 1, maxQueue 2 accepts three and refuses the fourth", () =>
       guard(20_000, async () => {
         const executor = createExecutor({ maxWorkers: 1, maxQueue: 2 });
         try {
@@ -131,7 +133,7 @@ export function describeEngineFaults({ createExecutor, runtime, adapter, capabil
         }
       }));
 
-    it("maxQueue 0 means no waiting: a task runs on a free worker, the next is refused while none is free", () =>
+    itOrSkip(remoteWorkers)("maxQueue 0 means no waiting: a task runs on a free worker, the next is refused while none is free", () =>
       guard(20_000, async () => {
         const executor = createExecutor({ maxWorkers: 1, maxQueue: 0 });
         try {
@@ -146,7 +148,7 @@ export function describeEngineFaults({ createExecutor, runtime, adapter, capabil
         }
       }));
 
-    it("submit hands the task over at once: stats are exact right after submit", () =>
+    itOrSkip(remoteWorkers)("submit hands the task over at once: stats are exact right after submit", () =>
       guard(20_000, async () => {
         // idleTimeout: where idle workers cannot be unref'd (Deno) they are reaped after 100 ms by default.
         const executor = createExecutor({ maxWorkers: 2, idleTimeout: 60_000 });
