@@ -20,6 +20,9 @@
 //
 //     "demo": { "driver": "scripted.mjs", "args": ["--runtime", "{runtime}"] }
 //
+// (a driver's "runtimes" may name runtimes this file does not know, e.g. a
+// browser: they are labels for the demo's rows, passed in as {runtime}).
+//
 // A need is a program's name ("tmux"), or an object for a program with other
 // names or another package: { "command": ["chromium", "chromium-browser"],
 // "install": "apt-get install -y chromium" }. "redis-server" is special: the
