@@ -11,7 +11,7 @@ const stripsTypes = major > 22 || (major === 22 && minor >= 18);
 describe(`TypeScript task modules on Node ${process.versions.node}`, () => {
   it(stripsTypes ? "runs a task from a .ts module in a worker" : "fails a task from a .ts module with a TaskDefinitionError that says what to do", async () => {
     await using executor = new ThreadPoolExecutor({ maxWorkers: 1 });
-    const outcome = await executor.submit(tsTasks.double, 21).then(
+    const outcome: { value: number } | { error: Error } = await Promise.resolve(executor.submit(tsTasks.double, 21)).then(
       (value) => ({ value }),
       (error: Error) => ({ error }),
     );
