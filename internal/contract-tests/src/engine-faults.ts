@@ -268,8 +268,9 @@ export function describeEngineFaults({ createExecutor, runtime, adapter, capabil
   describe("engine faults: a dense random mix settles every Future as the model says", () => {
     type Kind = "add" | "throw" | "exit" | "timeout" | "cancel";
     const kinds: Kind[] = notIsolated ? ["add", "throw", "cancel"] : ["add", "add", "add", "throw", "exit", "timeout", "cancel"];
-    itOrSkip(false)(`random mixes of ${kinds.join(", ")} on 2 workers (cancelGrace 100): innocent tasks succeed, each fault costs its own task only`, () =>
-      guard(240_000, async () => {
+    const mixTimeout = Math.max(120_000, fuzzRuns * 20_000);
+    it(`random mixes of ${kinds.join(", ")} on 2 workers (cancelGrace 100): innocent tasks succeed, each fault costs its own task only (${fuzzRuns} cases)`, { timeout: mixTimeout + 10_000 }, () =>
+      guard(mixTimeout, async () => {
         await fc.assert(
           fc.asyncProperty(fc.array(fc.constantFrom(...kinds), { minLength: 20, maxLength: 120 }), async (ops) => {
             const executor = createExecutor({ maxWorkers: 2, cancelGrace: 100 });

@@ -356,6 +356,114 @@ export function runContractSuite({ name, createExecutor }: ContractSuiteOptions)
         }));
     });
 
+    describe("mapChunks", () => {
+      it("yields each chunk's results as one array, in input order", () =>
+        withExecutor({ maxWorkers: 2 }, async (executor) => {
+          const items = Array.from({ length: 100 }, (_, index) => index % 15);
+          const fib = (n: number): number => (n < 2 ? n : fib(n - 1) + fib(n - 2));
+          const chunks: number[][] = [];
+          for await (const results of executor.mapChunks(tasks.fib, items, { chunkSize: 7 })) chunks.push(results);
+          assert.deepEqual(chunks.flat(), items.map(fib));
+          assert.deepEqual(chunks.map((chunk) => chunk.length), [...Array.from({ length: 14 }, () => 7), 2]);
+          const single: number[][] = [];
+          for await (const results of executor.mapChunks(tasks.echo, new Set(["a", "b"]))) single.push(results);
+          assert.deepEqual(single, [["a"], ["b"]], "chunkSize defaults to 1, any iterable");
+        }));
+
+      it("yields chunks as completed with ordered: false", () =>
+        withExecutor({ maxWorkers: 2, concurrentTasksPerWorker: 4 }, async (executor) => {
+          const items = [300, 10, 200, 20];
+          const results: number[][] = [];
+          for await (const chunk of executor.mapChunks((ms: number) => new Promise<number>((resolve) => setTimeout(() => resolve(ms), ms)), items, { ordered: false })) {
+            results.push(chunk);
+          }
+          assert.deepEqual(results.flat().sort((a, b) => a - b), [10, 20, 200, 300]);
+          assert.ok(results.every((chunk) => chunk.length === 1));
+          assert.notDeepEqual(results.flat(), items, "completion order differs from input order");
+        }));
+
+      it("never pulls more than `concurrency` items ahead of the consumer, from sync and async sources", () =>
+        withExecutor({ maxWorkers: 2 }, async (executor) => {
+          for (const kind of ["sync", "async"] as const) {
+            let pulled = 0;
+            let yielded = 0;
+            let maxAhead = 0;
+            function* items() {
+              for (let index = 0; index < 40; index++) {
+                pulled++;
+                maxAhead = Math.max(maxAhead, pulled - yielded);
+                yield index;
+              }
+            }
+            async function* asyncItems() {
+              yield* items();
+            }
+            const seen: number[] = [];
+            for await (const chunk of executor.mapChunks(tasks.echo, kind === "sync" ? items() : asyncItems(), { chunkSize: 2, concurrency: 6 })) {
+              yielded += chunk.length;
+              seen.push(...chunk);
+              await delay(2);
+            }
+            assert.deepEqual(seen, Array.from({ length: 40 }, (_, index) => index), kind);
+            assert.ok(maxAhead <= 6, `${kind}: pulled ${maxAhead} items ahead`);
+          }
+        }));
+
+      it("throws a chunk's error when its results are reached and cancels the chunks in flight", () =>
+        withExecutor({ maxWorkers: 1, cancelGrace: 100 }, async (executor) => {
+          const seen: number[][] = [];
+          const chunks = executor.mapChunks((n: number) => {
+            if (n === 3) throw new Error("three");
+            if (n >= 5) return new Promise<number>((resolve) => setTimeout(() => resolve(n), 10_000));
+            return n;
+          }, [1, 2, 3, 4, 5, 6, 7, 8], { chunkSize: 2 });
+          await assert.rejects(async () => {
+            for await (const chunk of chunks) seen.push(chunk);
+          }, /three/);
+          assert.deepEqual(seen, [[1, 2]]);
+          assert.deepEqual(await chunks.next(), { value: undefined, done: true }, "done after the error");
+          const settled = async () => {
+            while (executor.stats.running + executor.stats.queued > 0) await delay(10);
+          };
+          await within(settled(), 5_000, "the chunks after the error");
+          assert.ok(executor.stats.cancelled >= 1, `cancelled ${executor.stats.cancelled}`);
+        }));
+
+      it("stops on abort, on a chunk timeout and on break, closing the source", () =>
+        withExecutor({ maxWorkers: 1, cancelGrace: 100 }, async (executor) => {
+          const controller = new AbortController();
+          const seen: number[][] = [];
+          await assert.rejects(async () => {
+            for await (const chunk of executor.mapChunks(tasks.echo, [1, 2, 3, 4, 5, 6], { chunkSize: 2, concurrency: 2, signal: controller.signal })) {
+              seen.push(chunk);
+              controller.abort(new Error("enough"));
+            }
+          }, /enough/);
+          assert.deepEqual(seen, [[1, 2]]);
+
+          const timedOut = await rejection(
+            (async () => {
+              for await (const _ of executor.mapChunks((ms: number) => new Promise<number>((resolve) => setTimeout(() => resolve(ms), ms)), [5_000], { timeout: 50 })) assert.fail("yielded past its timeout");
+            })(),
+          );
+          assert.ok(TimeoutError.isInstance(timedOut), `${timedOut.name}: ${timedOut.message}`);
+
+          let closed = false;
+          function* endless() {
+            try {
+              for (let index = 0; ; index++) yield index;
+            } finally {
+              closed = true;
+            }
+          }
+          for await (const chunk of executor.mapChunks(tasks.echo, endless(), { chunkSize: 3, concurrency: 9 })) {
+            assert.deepEqual(chunk, [0, 1, 2]);
+            break;
+          }
+          assert.equal(closed, true, "break returns the source iterator");
+        }));
+    });
+
     describe("pool behaviour", () => {
       it("runs the initializer once per worker before its tasks", () =>
         withExecutor({ maxWorkers: 1, initializer: tasks.initialize, initArgs: ["db-connection"] }, async (executor) => {

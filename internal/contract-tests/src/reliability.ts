@@ -343,7 +343,8 @@ export function runReliabilitySuite({ name, createExecutor, runtime, memoryLimit
         ops: fc.array(fc.oneof(...ops), { minLength: 1, maxLength: 25 }),
       });
 
-      it(`random interleavings of submit, cancel, timeout, crash and shutdown keep every invariant (${runs} cases)`, async () => {
+      // Up to 10 s a case on a loaded machine: a long run (OFFLOOP_FUZZ_RUNS=300) gets the time it needs.
+      it(`random interleavings of submit, cancel, timeout, crash and shutdown keep every invariant (${runs} cases)`, { timeout: Math.max(60_000, runs * 10_000) }, async () => {
         await fc.assert(
           fc.asyncProperty(scenario, async ({ maxWorkers, concurrentTasksPerWorker, ops }) => {
             const executor = createExecutor({ maxWorkers, concurrentTasksPerWorker, cancelGrace: 50 });
