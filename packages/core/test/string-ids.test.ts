@@ -17,13 +17,13 @@ import {
 function inThreadWorker(): WebWorkerLike {
   const { port1, port2 } = new MessageChannel();
   serve({
-    postMessage: (message, transfer) => port2.postMessage(message, (transfer ?? []) as Transferable[]),
-    onMessage: (listener) => port2.addEventListener("message", (event) => listener(event.data)),
+    postMessage: (message, transfer) => port2.postMessage(message, (transfer ?? []) as never),
+    onMessage: (listener) => port2.addEventListener("message", (event) => listener((event as unknown as { data: never }).data)),
   });
   port2.start();
   port1.start();
   return {
-    postMessage: (message, transfer) => port1.postMessage(message, (transfer ?? []) as Transferable[]),
+    postMessage: (message, transfer) => port1.postMessage(message, (transfer ?? []) as never),
     addEventListener: (type, listener) => port1.addEventListener(type as "message", listener),
     terminate: () => {
       port1.close();
@@ -75,7 +75,7 @@ describe("defineTasks with a stable string id", () => {
     try {
       const error = await pool.submit({ module: "string-ids-test/never-defined", name: "run" } as never).then(
         () => assert.fail("expected the task to fail"),
-        (error: Error) => error,
+        (error: unknown) => error as Error,
       );
       assert.ok(UnknownTaskError.isInstance(error), `expected UnknownTaskError, got ${error.name}: ${error.message}`);
       assert.match(error.message, /"string-ids-test\/never-defined"/);
@@ -91,7 +91,7 @@ describe("defineTasks with a stable string id", () => {
     try {
       const error = await pool.submit({ module: "string-ids-test/math", name: "triple" } as never).then(
         () => assert.fail("expected the task to fail"),
-        (error: Error) => error,
+        (error: unknown) => error as Error,
       );
       assert.ok(UnknownTaskError.isInstance(error), `expected UnknownTaskError, got ${error.name}: ${error.message}`);
       assert.match(error.message, /No task named "triple" in task module "string-ids-test\/math" \(its tasks: double, quadruple\)/);
