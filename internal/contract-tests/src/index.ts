@@ -50,6 +50,7 @@ export interface ContractSuiteOptions {
 export function runContractSuite({ name, createExecutor }: ContractSuiteOptions): void {
   const probe = createExecutor({ maxWorkers: 1 });
   const capabilities = { transfer: true, sharedMemory: true, terminatesBusyLoop: true, crashIsolation: true, ...probe.capabilities };
+  const stopsWorkers = typeof (probe as { terminateWorkers?: unknown }).terminateWorkers === "function";
   void probe.shutdown();
 
   /** Runs `body` with a fresh executor and always shuts it down. */
@@ -523,6 +524,19 @@ export function runContractSuite({ name, createExecutor }: ContractSuiteOptions)
     });
 
     describe("shutdown", () => {
+      for (const method of ["terminateWorkers", "killWorkers"] as const) {
+        itOrSkip(!stopsWorkers && "this executor has no workers of its own to stop (its workers are elsewhere)")(`${method}() stops every worker now (Python 3.14): running and pending Futures reject with CancelledError, the executor is shut down`, async () => {
+          const executor = createExecutor({ maxWorkers: 2 }) as ContractExecutor & Partial<Record<typeof method, () => Promise<void>>>;
+          const running = [executor.submit(tasks.waitForAbort), executor.submit(tasks.waitForAbort)];
+          const pending = Array.from({ length: 5 }, () => executor.submit(tasks.add, 1, 1));
+          await within(executor[method]!(), 30_000, method);
+          for (const future of [...running, ...pending]) assert.ok(CancelledError.isInstance(await rejection(future)), `${future.state}`);
+          assert.equal(executor.stats.workers, 0);
+          assert.ok(ExecutorShutdownError.isInstance(await rejection(executor.submit(tasks.add, 1, 1))));
+          await within(executor.shutdown(), 5_000, "a shutdown after it");
+        });
+      }
+
       it("waits for running and queued tasks, then refuses new ones", async () => {
         const executor = createExecutor({ maxWorkers: 1 });
         const futures = Array.from({ length: 20 }, (_, index) => executor.submit(tasks.add, index, 0));
