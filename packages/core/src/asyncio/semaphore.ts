@@ -1,3 +1,4 @@
+import { permitOf } from "./permit.js";
 import { checkFunction, checkInteger, checkOptions, checkSignal, onAbort } from "../check-arguments.js";
 
 /**
@@ -111,13 +112,7 @@ export class Semaphore {
   }
 
   #permit(): Permit {
-    let held = true;
-    const release = () => {
-      if (!held) return;
-      held = false;
-      this.release();
-    };
-    return { release, [Symbol.dispose]: release };
+    return permitOf(() => this.release());
   }
 }
 

@@ -102,12 +102,12 @@ export class Future<R = unknown> implements PromiseLike<R> {
 
   then<T1 = R, T2 = never>(
     onFulfilled?: ((value: R) => T1 | PromiseLike<T1>) | null,
-    onRejected?: ((reason: unknown) => T2 | PromiseLike<T2>) | null,
+    onRejected?: ((reason: any) => T2 | PromiseLike<T2>) | null,
   ): Promise<T1 | T2> {
     return this.promise.then(onFulfilled, onRejected);
   }
 
-  catch<T = never>(onRejected?: ((reason: unknown) => T | PromiseLike<T>) | null): Promise<R | T> {
+  catch<T = never>(onRejected?: ((reason: any) => T | PromiseLike<T>) | null): Promise<R | T> {
     return this.promise.catch(onRejected);
   }
 

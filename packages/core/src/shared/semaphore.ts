@@ -1,3 +1,4 @@
+import { permitOf } from "../asyncio/permit.js";
 import { checkSharedMemory, fromMarker, toMarker, type SharedMarker } from "./marker.js";
 import { shared } from "./owners.js";
 import { blockWhile, checkCount, deadlineOf, remaining, timedOut, waitWhile, type SharedWaitOptions } from "./wait.js";
@@ -113,13 +114,7 @@ export class SharedSemaphore {
   }
 
   #permit(): SharedPermit {
-    let held = true;
-    const release = () => {
-      if (!held) return;
-      held = false;
-      this.release();
-    };
-    return { release, [Symbol.dispose]: release };
+    return permitOf(() => this.release());
   }
 
   /** @internal */
