@@ -4,98 +4,19 @@
 // with the manual clock. Thousands of runs take seconds, and a failure shrinks to a short script.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { manualClock, WorkerPool, type Future, type Spawner, type WorkerHandle } from "@offloop/core";
-import { serve, taskContext, type ServedWorker } from "@offloop/core/worker";
+import { manualClock, WorkerPool, type Future } from "@offloop/core";
+import { taskContext } from "@offloop/core/worker";
+import { macrotask, simulatedWorkers } from "./simulated-workers.ts";
 
 type Host = typeof globalThis & { __modelExit?: (code: number) => never; __modelRuns?: Map<number, number>; __modelWorkerId?: () => number };
 const host = globalThis as Host;
 
-/** Thrown through a task's stack by a simulated process.exit, as a real exit never returns. */
-class SimulatedExit extends Error {}
-
-/** Simulated workers: each runs the real worker side (`serve`) on this thread; it can exit (flushing first, like the exit hooks) or be killed. */
+/** Simulated workers (test/simulated-workers.ts), reachable from the task functions below through globals. */
 function simulatedSpawner(sharedMemory: boolean) {
-  let current: SimWorker | undefined;
-  const live = new Set<SimWorker>();
-  const byId = new Map<number, SimWorker>();
+  const workers = simulatedWorkers({ sharedMemory });
   host.__modelWorkerId = () => taskContext().workerId;
-  host.__modelExit = (code: number): never => {
-    // The worker running the task: during a delivery, or (for a task started later, e.g. after a slice) by its id.
-    const worker = current ?? byId.get(host.__modelWorkerId!());
-    if (!worker) throw new Error("__modelExit outside a task");
-    worker.served.flushBeforeExit(true);
-    worker.die(code, false);
-    throw new SimulatedExit("exited");
-  };
-
-  class SimWorker {
-    alive = true;
-    outgoingOpen = true;
-    toPool: ((message: unknown[]) => void) | undefined;
-    toWorker: ((message: unknown[]) => void) | undefined;
-    exitListeners: Array<(code: number | null) => void> = [];
-    served: ServedWorker;
-    constructor() {
-      this.served = serve({
-        postMessage: (message) => {
-          if (!this.outgoingOpen) return;
-          const copy = structuredClone(message);
-          queueMicrotask(() => this.toPool?.(copy));
-        },
-        onMessage: (listener) => (this.toWorker = listener),
-      });
-      live.add(this);
-    }
-    deliver(message: unknown[]): void {
-      const copy = structuredClone(message);
-      queueMicrotask(() => {
-        if (!this.alive) return;
-        const previous = current;
-        current = this;
-        try {
-          this.toWorker?.(copy);
-        } catch (error) {
-          if (!(error instanceof SimulatedExit)) throw error;
-        } finally {
-          current = previous;
-        }
-      });
-    }
-    /** Ends the worker; `lost`: a kill nothing intercepts, so messages on their way are lost. */
-    die(code: number, lost: boolean): void {
-      if (!this.alive) return;
-      this.alive = false;
-      this.outgoingOpen = false;
-      live.delete(this);
-      if (lost) this.toPool = undefined;
-      // After whatever it flushed: microtasks run in order.
-      queueMicrotask(() => {
-        for (const listener of this.exitListeners) listener(code);
-      });
-    }
-  }
-
-  const spawner: Spawner = {
-    capabilities: { transfer: true, sharedMemory, resourceLimits: false, permissions: false, crashIsolation: true, terminatesBusyLoop: true, unref: true },
-    defaultMaxWorkers: 2,
-    spawn({ workerId }): WorkerHandle {
-      const worker = new SimWorker();
-      byId.set(workerId, worker);
-      return {
-        send: (message) => worker.deliver(message),
-        onMessage: (listener) => (worker.toPool = listener),
-        onError: () => {},
-        onExit: (listener) => void worker.exitListeners.push(listener),
-        async terminate() {
-          worker.die(1, true);
-          await Promise.resolve();
-        },
-        ref() {},
-        unref() {},
-      };
-    },
-  };
-  return { spawner, live, kill: (index: number) => [...live][index % Math.max(1, live.size)]?.die(9, true) };
+  host.__modelExit = (code: number): never => workers.exitTask(code);
+  return workers;
 }
 
 // Self-contained task functions (sent as source, compiled in the simulated worker).
@@ -139,8 +60,6 @@ const command = (withKills: boolean): fc.Arbitrary<Command> =>
     { weight: 2, arbitrary: fc.integer({ min: 0, max: 250 }).map((ms) => ({ op: "advance", ms }) as const) },
     { weight: 2, arbitrary: fc.constant({ op: "tick" } as const) },
   );
-
-const macrotask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** What the model says a Future may end as. */
 type Expected = { kind: "value"; value: number; orCrash: boolean } | { kind: "error"; names: string[] };

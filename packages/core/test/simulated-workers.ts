@@ -1,0 +1,203 @@
+// Simulated workers for the engine's tests: each runs the real worker side (`serve` from
+// @offloop/core/worker) on this thread, with messages structured-cloned (with their transfer lists)
+// and delivered on microtasks, as across a real thread. A worker can exit from inside a task (it
+// says its last words first, like the exit hooks) or be killed (messages on their way are lost).
+// Shared by pool-model.test.ts and the focused WorkerPool tests.
+import type { Spawner, SpawnerCapabilities, WorkerHandle } from "@offloop/core";
+import { serve, taskContext, type ServedWorker } from "@offloop/core/worker";
+
+/** Thrown through a task's stack by a simulated process.exit, as a real exit never returns. */
+export class SimulatedExit extends Error {}
+
+export interface SimulatedWorkersOptions {
+  /** Whether workers count the tasks they take up in shared memory (capabilities.sharedMemory). Default false. */
+  sharedMemory?: boolean;
+  /** Overrides of the spawner's capabilities. */
+  capabilities?: Partial<SpawnerCapabilities>;
+  defaultMaxWorkers?: number;
+  defaultIdleTimeout?: number;
+  /** Called before each worker starts; what it throws, `spawn` throws (the host refuses to start a worker). */
+  beforeSpawn?: (info: { workerId: number; name: string }) => void;
+  /** Called with each message the pool sends, before it is copied; what it throws, `send` throws (a closed channel). */
+  beforeSend?: (message: unknown[], worker: SimWorker) => void;
+  /** Rewrites each message a worker sends (after it was copied), e.g. to speak another protocol version. */
+  toPool?: (message: unknown[], worker: SimWorker) => unknown[];
+}
+
+/** One simulated worker. */
+export class SimWorker {
+  alive = true;
+  outgoingOpen = true;
+  /** Every message the worker received, as it received it (copied). */
+  readonly received: unknown[][] = [];
+  /** Every message the worker sent, as the pool received it. */
+  readonly sent: unknown[][] = [];
+  exitCode: number | null | undefined;
+  toPool: ((message: unknown[]) => void) | undefined;
+  toWorker: ((message: unknown[]) => void) | undefined;
+  readonly exitListeners: Array<(code: number | null) => void> = [];
+  readonly served: ServedWorker;
+
+  constructor(
+    readonly workerId: number,
+    readonly name: string,
+    private readonly harness: Harness,
+  ) {
+    this.served = serve({
+      postMessage: (message, transfer) => {
+        if (!this.outgoingOpen) return;
+        let copy = structuredClone(message, transfer ? { transfer: transfer as never[] } : undefined) as unknown[];
+        if (harness.options.toPool) copy = harness.options.toPool(copy, this);
+        queueMicrotask(() => {
+          if (!this.toPool) return;
+          this.sent.push(copy);
+          this.toPool(copy);
+        });
+      },
+      onMessage: (listener) => (this.toWorker = listener),
+    });
+  }
+
+  /** The pool sends a message: copied now (a value that cannot be copied throws, as postMessage does), delivered on a microtask. */
+  deliver(message: unknown[], transfer?: unknown[]): void {
+    if (!this.alive) return;
+    const copy = structuredClone(message, transfer ? { transfer: transfer as never[] } : undefined) as unknown[];
+    queueMicrotask(() => {
+      if (!this.alive) return;
+      this.received.push(copy);
+      const previous = this.harness.current;
+      this.harness.current = this;
+      try {
+        this.toWorker?.(copy);
+      } catch (error) {
+        if (!(error instanceof SimulatedExit)) throw error;
+      } finally {
+        this.harness.current = previous;
+      }
+    });
+  }
+
+  /** Ends the worker; `lost`: a kill nothing intercepts, so messages on their way are lost. */
+  die(code: number, lost: boolean): void {
+    if (!this.alive) return;
+    this.alive = false;
+    this.outgoingOpen = false;
+    this.exitCode = code;
+    this.harness.live.delete(this);
+    if (lost) this.toPool = undefined;
+    // After whatever it flushed: microtasks run in order.
+    queueMicrotask(() => {
+      for (const listener of this.exitListeners) listener(code);
+    });
+  }
+
+  /** The records of every message this worker received, e.g. `records("run")`. */
+  records(op: string): unknown[][] {
+    return this.received.flatMap(recordsOf).filter((record) => record[0] === op);
+  }
+}
+
+/** Fields after each op (protocol.ts): to read the records a simulated worker received. */
+const FIELDS: Record<string, number> = { hello: 5, module: 3, source: 2, init: 2, run: 3, chunk: 3, cancel: 2, ready: 1, ok: 2, error: 2, dropped: 1, progress: 2, initError: 1, exiting: 1 };
+
+/** Splits a message into its records. */
+export function recordsOf(message: unknown[]): unknown[][] {
+  const records: unknown[][] = [];
+  for (let index = 0; index < message.length; ) {
+    const size = FIELDS[message[index] as string];
+    if (size === undefined) throw new Error(`unknown op ${String(message[index])}`);
+    records.push(message.slice(index, index + 1 + size));
+    index += 1 + size;
+  }
+  return records;
+}
+
+interface Harness {
+  options: SimulatedWorkersOptions;
+  live: Set<SimWorker>;
+  current: SimWorker | undefined;
+}
+
+export interface SimulatedWorkers {
+  spawner: Spawner;
+  /** Workers not yet exited. */
+  live: Set<SimWorker>;
+  /** Every worker started, in order. */
+  spawned: SimWorker[];
+  /** Kills a live worker (by index among the live ones, modulo their number): exit code 9, messages on their way lost. */
+  kill(index: number): void;
+  /**
+   * Called from inside a running task: the worker says its last words (finished results and how
+   * many tasks it took up) and exits with `code`, like process.exit in a real worker. Never returns.
+   */
+  exitTask(code: number): never;
+}
+
+/** Starts simulated workers for a WorkerPool (see the top of this file). */
+export function simulatedWorkers(options: SimulatedWorkersOptions = {}): SimulatedWorkers {
+  const harness: Harness = { options, live: new Set(), current: undefined };
+  const byId = new Map<number, SimWorker>();
+  const spawned: SimWorker[] = [];
+  const spawner: Spawner = {
+    capabilities: {
+      transfer: true,
+      sharedMemory: options.sharedMemory ?? false,
+      resourceLimits: false,
+      permissions: false,
+      crashIsolation: true,
+      terminatesBusyLoop: true,
+      unref: true,
+      ...options.capabilities,
+    },
+    defaultMaxWorkers: options.defaultMaxWorkers ?? 2,
+    defaultIdleTimeout: options.defaultIdleTimeout,
+    spawn(info): WorkerHandle {
+      options.beforeSpawn?.(info);
+      const worker = new SimWorker(info.workerId, info.name, harness);
+      harness.live.add(worker);
+      byId.set(info.workerId, worker);
+      spawned.push(worker);
+      return {
+        send: (message, transfer) => {
+          options.beforeSend?.(message, worker);
+          worker.deliver(message, transfer);
+        },
+        onMessage: (listener) => (worker.toPool = listener),
+        onError: () => {},
+        onExit: (listener) => void worker.exitListeners.push(listener),
+        async terminate() {
+          worker.die(1, true);
+          await Promise.resolve();
+        },
+        ref() {},
+        unref() {},
+      };
+    },
+  };
+  return {
+    spawner,
+    live: harness.live,
+    spawned,
+    kill: (index) => [...harness.live][index % Math.max(1, harness.live.size)]?.die(9, true),
+    exitTask(code) {
+      // The worker running the task: during a delivery, or (for a task started later, e.g. after a slice) by its id.
+      const worker = harness.current ?? byId.get(taskContext().workerId);
+      if (!worker) throw new Error("exitTask outside a task");
+      worker.served.flushBeforeExit(true);
+      worker.die(code, false);
+      throw new SimulatedExit("exited");
+    },
+  };
+}
+
+/** Lets every queued microtask and one macrotask turn run. */
+export const macrotask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Waits (in macrotask turns, never wall-clock time) until `condition()` holds; throws after 200 turns. */
+export async function until(condition: () => boolean, what = "the condition"): Promise<void> {
+  for (let turn = 0; turn < 200; turn++) {
+    if (condition()) return;
+    await macrotask();
+  }
+  throw new Error(`${what} did not hold after 200 turns`);
+}
