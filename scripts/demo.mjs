@@ -13,8 +13,7 @@
 // free 127.0.0.1 port for the examples that need it and stops it at the end.
 // Exits 1 if any cell failed or had no adapter (a missing program does not fail it).
 //   node scripts/demo.mjs [example ...] [--runtime node|bun|deno]
-import { spawn } from "node:child_process";
-import { createServer, connect } from "node:net";
+import { startRedisServer } from "./redis-server.mjs";
 import {
   driverNode,
   failureReason,
@@ -48,21 +47,9 @@ const services = new Map();
 const providers = {
   /** A throwaway redis-server on a free 127.0.0.1 port, no persistence; the example gets REDIS_URL. */
   async "redis-server"() {
-    const port = await freePort();
-    const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    for (let waited = 0; !(await accepts(port)); waited += 50) {
-      if (child.exitCode !== null || waited > 10_000) throw new Error(`redis-server did not start on 127.0.0.1:${port}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    console.log(`  (started redis-server on 127.0.0.1:${port}, pid ${child.pid}, for the examples that need it)`);
-    return {
-      env: { REDIS_URL: `redis://127.0.0.1:${port}` },
-      async stop() {
-        if (child.exitCode === null) child.kill("SIGTERM");
-        await exited;
-      },
-    };
+    const redis = await startRedisServer();
+    console.log(`  (started redis-server on 127.0.0.1:${redis.port}, pid ${redis.pid}, for the examples that need it)`);
+    return { env: { REDIS_URL: redis.url }, stop: () => redis.stop() };
   },
 };
 
@@ -165,25 +152,3 @@ console.log(
 );
 process.exitCode = count("FAIL") + count("adapter missing") > 0 ? 1 : 0;
 
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function accepts(port) {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
