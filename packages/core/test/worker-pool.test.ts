@@ -209,6 +209,9 @@ describe("WorkerPool: results and stats", () => {
     expect(() => pool.run(double, 1 as never)).toThrow(new TypeError("Expected args to be an array of arguments, got 1"));
     expect(() => pool.run(double, [1], { timeout: -1 })).toThrow(RangeError);
     expect(() => pool.run(double, [1], { onProgress: 1 as never })).toThrow(new TypeError("Expected onProgress to be a function, got 1"));
+    expect(() => pool.run(double, [1], { signal: {} as never })).toThrow(new TypeError("Expected signal to be an AbortSignal, got an object"));
+    expect(() => pool.run(double, [1], { transfer: "buffer" as never })).toThrow(new TypeError('Expected transfer to be an array of transferable objects, got "buffer"'));
+    expect(() => pool.run(double, [1], null as never)).toThrow(new TypeError("Expected options to be an object, got null"));
     expect(() => pool.submit(42 as never)).toThrow(/Expected task to be a task handle from defineTasks or a function, got 42/);
     expect(() => new WorkerPool({ bogus: 1 } as never, simulatedWorkers().spawner)).toThrow(/Unknown option "bogus"/);
   });
@@ -756,6 +759,14 @@ describe("WorkerPool: progress, call sites, maxQueue, map", () => {
     const chunks = workers.spawned.flatMap((worker) => worker.records("chunk")).map((record) => record[3]);
     expect(chunks).toEqual([[1, 2], [3, 4], [5]]);
     expect(pool.stats).toMatchObject({ submitted: 3, completed: 3 });
+    await pool.shutdown();
+  });
+
+  it("mapChunks yields each chunk's results as one array", async () => {
+    const { pool } = setup({ maxWorkers: 2 });
+    const chunks: number[][] = [];
+    for await (const chunk of pool.mapChunks(double, [1, 2, 3, 4, 5], { chunkSize: 2 })) chunks.push(chunk);
+    expect(chunks).toEqual([[2, 4], [6, 8], [10]]);
     await pool.shutdown();
   });
 
