@@ -150,7 +150,8 @@ export class WorkerPool extends ExecutorBase {
   }
 
   #canGrow(): boolean {
-    return this.#workers.length < this.options.maxWorkers && this.#startFailures < MAX_START_FAILURES && this.#respawnTimer === undefined && !this.#closing;
+    // Also while shutting down: pending tasks (and tasks re-queued after a crash) still need a worker.
+    return this.#workers.length < this.options.maxWorkers && this.#startFailures < MAX_START_FAILURES && this.#respawnTimer === undefined;
   }
 
   /** Hands queued tasks to workers, least loaded first, starting workers as needed. */
@@ -611,7 +612,6 @@ export class WorkerPool extends ExecutorBase {
       this.#respawnTimer = undefined;
     }
     if (this.#queued > 0) this.#dispatch();
-    if (this.#queued > 0 && this.#workers.length === 0) this.#failQueue(new WorkerStartError(`Executor "${this.options.name}" shut down and no worker could be started for the task`));
     for (const worker of this.#workers) worker.markBusy();
     this.#shutdownDone = new Promise<void>((resolve) => {
       this.#onIdle = () => {
