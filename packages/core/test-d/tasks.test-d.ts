@@ -39,6 +39,8 @@ expectType(await executor.run(tasks.join, [["a", "b"], "-"], { timeout: 100 })).
 expectType(await executor.submit((a: number, b: number) => a + b, 1, 2)).toBe<number>();
 // map yields the result type.
 for await (const value of executor.map(tasks.fib, [1, 2, 3])) expectType(value).toBe<number>();
+// mapChunks yields an array of them per chunk.
+for await (const values of executor.mapChunks(tasks.fib, [1, 2, 3], { chunkSize: 2 })) expectType(values).toBe<number[]>();
 // gather keeps each position's type.
 expectType(await gather([executor.submit(tasks.fib, 1), executor.submit(tasks.join, ["x"])])).toBe<[number, string]>();
 
@@ -60,6 +62,8 @@ executor.submit(tasks.thumbnail, "a.jpg", "big");
 executor.run(tasks.join, [[1, 2]]);
 // @ts-expect-error map's items must be fib's argument type
 executor.map(tasks.fib, ["a", "b"]);
+// @ts-expect-error mapChunks checks the items the same way
+executor.mapChunks(tasks.fib, ["a", "b"]);
 // @ts-expect-error runInExecutor checks the arguments too
 runInExecutor(null, tasks.fib, "10");
 // @ts-expect-error toThread checks the arguments too

@@ -5,14 +5,14 @@ import { submissionRefusal, type AdmissionState } from "./submission-refusal.js"
 import { armRunOptions } from "./run-options.js";
 import type { TimeoutError } from "../errors.js";
 import type { Clock } from "../asyncio/clock.js";
-import { mapWithExecutor } from "./map.js";
+import { mapChunksWithExecutor, mapWithExecutor } from "./map.js";
 import { describeTask, type TaskLike } from "../tasks.js";
 
 /**
- * The front door every offloop executor shares: `submit`, `run`, `map` (with
- * backpressure and chunking) and `await using`, all funnelled into one
- * `enqueue` that a subclass implements. `WorkerPool` and `BullMQExecutor`
- * extend it; an executor on another transport only writes `enqueue`,
+ * The front door every offloop executor shares: `submit`, `run`, `map` and
+ * `mapChunks` (with backpressure and chunking) and `await using`, all
+ * funnelled into one `enqueue` that a subclass implements. `WorkerPool` and
+ * `BullMQExecutor` extend it; an executor on another transport only writes `enqueue`,
  * `shutdown` and `stats`. It also keeps the bookkeeping they share: the
  * submit-time refusals (`admit`), the settled counters (`settleTask`,
  * `counts`) and the checks of `shutdown`'s options.
@@ -64,6 +64,31 @@ export abstract class ExecutorBase implements Executor {
     describeTask(task);
     const callSite = this.captureCallSite ? new Error("map() called here") : undefined;
     return mapWithExecutor<T, Awaited<R>>(
+      (chunk, runOptions) => this.enqueue(task, chunk, runOptions, true, callSite) as Future<Awaited<R>[]>,
+      items,
+      options,
+      this.mapParallelism,
+    );
+  }
+
+  /**
+   * Like `map` (same options, backpressure, order, errors and cancellation),
+   * but yields each chunk's results as one array of up to `chunkSize`
+   * results, so the loop pays one `await` per chunk instead of one per item.
+   * The fastest way through many tiny items.
+   *
+   * @example
+   * ```ts
+   * let total = 0;
+   * for await (const squares of executor.mapChunks(tasks.square, numbers, { chunkSize: 1000 })) {
+   *   for (const square of squares) total += square;
+   * }
+   * ```
+   */
+  mapChunks<T, R>(task: TaskLike<[T], R>, items: Iterable<T> | AsyncIterable<T>, options?: MapOptions): AsyncIterableIterator<Awaited<R>[]> {
+    describeTask(task);
+    const callSite = this.captureCallSite ? new Error("mapChunks() called here") : undefined;
+    return mapChunksWithExecutor<T, Awaited<R>>(
       (chunk, runOptions) => this.enqueue(task, chunk, runOptions, true, callSite) as Future<Awaited<R>[]>,
       items,
       options,

@@ -14,7 +14,7 @@ export interface RunOptions {
   onProgress?: (value: unknown) => void;
 }
 
-/** Options for `executor.map`. */
+/** Options for `executor.map` and `executor.mapChunks`. */
 export interface MapOptions {
   /** The most items submitted and not yet yielded at once (backpressure on the source). */
   concurrency?: number;
@@ -72,6 +72,8 @@ export interface Executor {
   run<A extends unknown[], R>(task: TaskLike<A, R>, args: A, options?: RunOptions): Future<Awaited<R>>;
   /** Runs `task(item)` for each item, with backpressure; yields results in order unless `ordered: false`. */
   map<T, R>(task: TaskLike<[T], R>, items: Iterable<T> | AsyncIterable<T>, options?: MapOptions): AsyncIterableIterator<Awaited<R>>;
+  /** Like `map` (same options), but yields each chunk's results as one array: one `await` per chunk instead of one per item. */
+  mapChunks<T, R>(task: TaskLike<[T], R>, items: Iterable<T> | AsyncIterable<T>, options?: MapOptions): AsyncIterableIterator<Awaited<R>[]>;
   /** Stops accepting tasks and frees the workers once the running ones are done. */
   shutdown(options?: ShutdownOptions): Promise<void>;
   /** `shutdown({ wait: true })`, for `await using executor = new ThreadPoolExecutor()`. */

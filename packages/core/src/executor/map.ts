@@ -9,8 +9,10 @@ export type SubmitChunk<T, R> = (items: T[], options: RunOptions | undefined) =>
 /**
  * `executor.map` for any executor that can run a chunk of items as one task:
  * pulls items lazily (never more than `concurrency` ahead of what was
- * yielded), yields in input order unless `ordered: false`, and on an error,
- * an abort or an early `break` cancels what is still in flight.
+ * yielded; a synchronous iterable is read synchronously), yields in input
+ * order unless `ordered: false`, and on an error, an abort or an early
+ * `break` cancels what is still in flight. A chunk's results are handed out
+ * from a buffer, without an async generator step per item.
  *
  * @example
  * ```ts
@@ -25,6 +27,41 @@ export function mapWithExecutor<T, R>(
   options: MapOptions | undefined,
   parallelism: number,
 ): AsyncIterableIterator<R> {
+  return flatten(chunks(submitChunk, items, mapSettings(items, options, parallelism)));
+}
+
+/**
+ * `executor.mapChunks` for any executor that can run a chunk of items as one
+ * task: like `mapWithExecutor` (same options, backpressure, order, errors and
+ * cancellation), but yields each chunk's results as one array, so the
+ * consumer pays one `await` per chunk instead of one per item.
+ *
+ * @example
+ * ```ts
+ * for await (const sizes of mapChunksWithExecutor((items) => executor.run(chunkTask, [items]), files, { chunkSize: 100 }, 4)) {
+ *   console.log(sizes.length);
+ * }
+ * ```
+ */
+export function mapChunksWithExecutor<T, R>(
+  submitChunk: SubmitChunk<T, R>,
+  items: Iterable<T> | AsyncIterable<T>,
+  options: MapOptions | undefined,
+  parallelism: number,
+): AsyncIterableIterator<R[]> {
+  return chunks(submitChunk, items, mapSettings(items, options, parallelism));
+}
+
+interface MapSettings {
+  chunkSize: number;
+  concurrency: number;
+  ordered: boolean;
+  signal: AbortSignal | undefined;
+  runOptions: RunOptions | undefined;
+}
+
+/** Checks `items` and `options` where the user called `map`/`mapChunks`, and fills in the defaults. */
+function mapSettings(items: unknown, options: MapOptions | undefined, parallelism: number): MapSettings {
   if (items === null || typeof items !== "object" || (!(Symbol.iterator in items) && !(Symbol.asyncIterator in items))) {
     throw new TypeError(`Expected items to be an iterable or async iterable, got ${describeValue(items)}`);
   }
@@ -39,7 +76,7 @@ export function mapWithExecutor<T, R>(
   if (typeof ordered !== "boolean") throw new TypeError(`Expected ordered to be a boolean, got ${describeValue(ordered)}`);
   const signal = checkSignal(options?.signal);
   const runOptions: RunOptions | undefined = options?.timeout !== undefined ? { timeout: options.timeout } : undefined;
-  return run(submitChunk, items, { chunkSize, concurrency, ordered, signal, runOptions });
+  return { chunkSize, concurrency, ordered, signal, runOptions };
 }
 
 interface Chunk<R> {
@@ -47,13 +84,11 @@ interface Chunk<R> {
   readonly size: number;
 }
 
-async function* run<T, R>(
-  submitChunk: SubmitChunk<T, R>,
-  items: Iterable<T> | AsyncIterable<T>,
-  settings: { chunkSize: number; concurrency: number; ordered: boolean; signal: AbortSignal | undefined; runOptions: RunOptions | undefined },
-): AsyncGenerator<R> {
+/** The engine of both: yields each chunk's results, in order or as completed. */
+async function* chunks<T, R>(submitChunk: SubmitChunk<T, R>, items: Iterable<T> | AsyncIterable<T>, settings: MapSettings): AsyncGenerator<R[]> {
   const { chunkSize, concurrency, ordered, signal, runOptions } = settings;
-  const source = Symbol.asyncIterator in items ? (items as AsyncIterable<T>)[Symbol.asyncIterator]() : (items as Iterable<T>)[Symbol.iterator]();
+  const sync = !(Symbol.asyncIterator in items);
+  const source: Iterator<T> | AsyncIterator<T> = sync ? (items as Iterable<T>)[Symbol.iterator]() : (items as AsyncIterable<T>)[Symbol.asyncIterator]();
   const inFlight = new Set<Chunk<R>>();
   /** Submission order (ordered) or completion order (unordered). */
   const ready = new Deque<Chunk<R>>();
@@ -68,7 +103,9 @@ async function* run<T, R>(
       while (!exhausted && itemsAhead + chunkSize <= concurrency) {
         const items: T[] = [];
         while (items.length < chunkSize) {
-          const next = await source.next();
+          // A synchronous source is read synchronously: no await (and no microtask) per item.
+          const step = source.next();
+          const next = sync ? (step as IteratorResult<T>) : await step;
           if (next.done) {
             exhausted = true;
             break;
@@ -98,11 +135,74 @@ async function* run<T, R>(
       inFlight.delete(chunk);
       itemsAhead -= chunk.size;
       const results = await chunk.future;
-      for (const result of results) yield result;
+      yield results;
     }
   } finally {
     signal?.removeEventListener("abort", onAbort);
     for (const chunk of inFlight) chunk.future.cancel();
     if (!exhausted) await source.return?.();
   }
+}
+
+/**
+ * One item at a time from an iterator of arrays. While a chunk is buffered,
+ * `next()` returns an already resolved promise (no generator step, no
+ * await inside); the next chunk is asked for only once the buffer is empty,
+ * so the backpressure of `chunks` holds per item. Calls made while a chunk
+ * is awaited wait their turn, as with an async generator.
+ */
+function flatten<R>(source: AsyncGenerator<R[]>): AsyncIterableIterator<R> {
+  let buffer: R[] = [];
+  let index = 0;
+  /** The chunk being awaited, if any: later calls queue behind it. */
+  let pending: Promise<unknown> | undefined;
+  const after = <V>(step: () => Promise<V>): Promise<V> => {
+    const result = pending ? pending.then(step, step) : step();
+    const settled = result.then(
+      () => {
+        if (pending === settled) pending = undefined;
+      },
+      () => {
+        if (pending === settled) pending = undefined;
+      },
+    );
+    pending = settled;
+    return result;
+  };
+  const pull = (): Promise<IteratorResult<R>> => {
+    if (index < buffer.length) return Promise.resolve({ value: buffer[index++]!, done: false });
+    return source.next().then((step) => {
+      if (step.done) return step as IteratorResult<R>;
+      buffer = step.value;
+      index = 0;
+      // A chunk is never empty, but a custom SubmitChunk may resolve to []: ask again.
+      return index < buffer.length ? { value: buffer[index++]!, done: false } : pull();
+    });
+  };
+  const drop = () => {
+    buffer = [];
+    index = 0;
+  };
+  const iterator: AsyncIterableIterator<R> = {
+    next() {
+      if (pending === undefined && index < buffer.length) return Promise.resolve({ value: buffer[index++]!, done: false });
+      return after(pull);
+    },
+    return(value?: unknown) {
+      return after(() => {
+        drop();
+        return source.return(value as never) as Promise<IteratorResult<R>>;
+      });
+    },
+    throw(error?: unknown) {
+      return after(() => {
+        drop();
+        return source.throw(error) as Promise<IteratorResult<R>>;
+      });
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
 }
