@@ -19,5 +19,10 @@ export function withHostGlobals<T>(fakes: Record<string, unknown>, run: () => T)
   }
 }
 
-/** Every global that installExitHooks / serveWebWorker look at, faked as absent. */
-export const NO_HOST = { process: undefined, Deno: undefined, Bun: undefined, close: undefined, WorkerGlobalScope: undefined, addEventListener: undefined };
+/** Whether a global can be swapped for a fake (Bun's own `Bun` cannot: it is neither configurable nor writable). */
+export const canFake = (key: string): boolean => Object.getOwnPropertyDescriptor(globalThis, key)?.configurable !== false;
+
+/** Every global that installExitHooks / serveWebWorker look at, faked as absent (where it can be). */
+export const NO_HOST: Record<string, undefined> = Object.fromEntries(
+  ["process", "Deno", "Bun", "close", "WorkerGlobalScope", "addEventListener"].filter(canFake).map((key) => [key, undefined]),
+);

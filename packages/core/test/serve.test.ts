@@ -61,7 +61,12 @@ beforeEach(() => {
   host.__context = taskContext;
   host.__withTransfer = withTransfer;
   host.__log = [];
+  // The worker's time slices read performance.now(): stubbed, time passes only when a test says so,
+  // so that a loaded machine never splits a batch into slices behind a test's back.
+  host.__now = 0;
+  vi.stubGlobal("performance", { now: () => host.__now });
 });
+afterEach(() => void vi.unstubAllGlobals());
 
 describe("serve", () => {
   it("says it is ready, with its protocol version, before anything else", () => {
@@ -304,16 +309,6 @@ describe("serve", () => {
     expect(result(4)).toEqual(["ok", 4, "after progress"]);
   });
 
-  it("sends at most 256 results a message, so that the pool can refill early", () => {
-    const { send, posted } = worker();
-    send(...hello(1));
-    const runs: unknown[] = ["source", 1, "(n) => n"];
-    for (let taskId = 1; taskId <= 300; taskId++) runs.push("run", taskId, 1, [taskId]);
-    posted.length = 0;
-    send(...runs);
-    expect(posted.map(({ message }) => recordsOf(message).length)).toEqual([256, 44]);
-  });
-
   it("flushBeforeExit sends finished results with the count of tasks taken up; final: nothing more starts", async () => {
     const { send, served, result, records } = worker();
     send(...hello());
@@ -370,12 +365,6 @@ describe("serve", () => {
   });
 
   describe("time slices (performance.now stubbed: no wall-clock time)", () => {
-    beforeEach(() => {
-      host.__now = 0;
-      vi.stubGlobal("performance", { now: () => host.__now });
-    });
-    afterEach(() => void vi.unstubAllGlobals());
-
     it("a long batch sends its results every slice and reads the cancels that arrived meanwhile", async () => {
       const { send, result, posted } = worker();
       send(...hello());
@@ -387,6 +376,16 @@ describe("serve", () => {
       await until(() => result(3) !== undefined);
       expect(result(2)).toEqual(["ok", 2, 2]);
       expect(result(3)).toEqual(["dropped", 3]);
+    });
+
+    it("sends at most 256 results a message, so that the pool can refill early", () => {
+      const { send, posted } = worker();
+      send(...hello(1));
+      const runs: unknown[] = ["source", 1, "(n) => n"];
+      for (let taskId = 1; taskId <= 300; taskId++) runs.push("run", taskId, 1, [taskId]);
+      posted.length = 0;
+      send(...runs);
+      expect(posted.map(({ message }) => recordsOf(message).length)).toEqual([256, 44]);
     });
 
     it("with receiveSync and spinMicroseconds, an idle worker takes the next message by polling", () => {

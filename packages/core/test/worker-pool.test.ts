@@ -398,15 +398,19 @@ describe("WorkerPool: worker lifecycle", () => {
     await pool.shutdown();
   });
 
-  it("shut down while waiting to retry a worker start: waiting tasks fail with WorkerStartError", async () => {
+  it("shut down while waiting to retry a worker start: pending tasks still get their tries (no more backoff), then fail with WorkerStartError", async () => {
     const { pool, workers } = setup({ maxWorkers: 1, initializer: failInit, name: "svc" });
     const future = pool.submit(double, 1);
     await until(() => workers.spawned[0]?.alive === false);
     await macrotask();
+    expect(workers.spawned).toHaveLength(1);
+    // No clock advance: shutting down, the pool does not wait out the backoff.
     await pool.shutdown();
     const error = await rejection(future);
     expect(error).toBeInstanceOf(WorkerStartError);
-    expect(error.message).toBe('Executor "svc" shut down and no worker could be started for the task');
+    expect(error.message).toBe("Workers failed to start 3 times in a row (the last exited with code 1): The executor's initializer failed in worker 2: no database");
+    expect(workers.spawned).toHaveLength(3);
+    expect(pool.stats).toMatchObject({ workers: 0, failed: 1, queued: 0 });
   });
 
   it("a spawner that throws fails the task with WorkerStartError carrying the host's error", async () => {
