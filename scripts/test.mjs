@@ -23,6 +23,11 @@ const started = Date.now();
 const args = ["turbo", "run", "test", "--concurrency=1", "--continue", "--output-logs=full", ...process.argv.slice(2)];
 const child = spawn("pnpm", ["exec", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...withoutForceColor(process.env), NO_COLOR: "1" } });
 
+child.on("error", (error) => {
+  console.error(`scripts/test.mjs: could not start \`pnpm exec turbo\` (${error.message}); run it as \`pnpm test\` or \`pnpm exec node scripts/test.mjs\`, which put pnpm on PATH`);
+  process.exit(1);
+});
+
 /** Text counts per package name, for packages that wrote no vitest report. */
 const textCounts = new Map();
 let pending = "";
