@@ -52,6 +52,7 @@ export function runContractSuite({ name, createExecutor }: ContractSuiteOptions)
   const capabilities = { transfer: true, sharedMemory: true, terminatesBusyLoop: true, crashIsolation: true, ...probe.capabilities };
   const stopsWorkers = typeof (probe as { terminateWorkers?: unknown }).terminateWorkers === "function";
   void probe.shutdown();
+  const spins = acceptsOption(createExecutor, { maxWorkers: 1, spinMicroseconds: 0 });
 
   /** Runs `body` with a fresh executor and always shuts it down. */
   async function withExecutor(options: PoolOptions, body: (executor: ContractExecutor) => Promise<void>): Promise<void> {
@@ -493,6 +494,23 @@ export function runContractSuite({ name, createExecutor }: ContractSuiteOptions)
           assert.equal(new Set(ids).size, 3, `worker ids ${ids.join(",")}`);
         }));
 
+      // What spinMicroseconds promises is that everything still works (it is a CPU-for-latency trade, timed in internal/bench, not here).
+      itOrSkip(!spins && "this executor has no spinMicroseconds option")("serves sequential calls, bursts, async tasks, cancels and crashes alike with spinMicroseconds", () =>
+        withExecutor({ maxWorkers: 2, cancelGrace: 200, spinMicroseconds: 2000 }, async (executor) => {
+          for (let index = 0; index < 50; index++) assert.equal(await within(executor.submit(tasks.add, index, 1)), index + 1);
+          const burst = Array.from({ length: 300 }, (_, index) => executor.submit(tasks.add, index, index));
+          assert.deepEqual(await within(Promise.all(burst)), Array.from({ length: 300 }, (_, index) => 2 * index));
+          const waiting = executor.submit(tasks.waitForAbort);
+          assert.equal(await within(executor.submit(tasks.add, 2, 2)), 4);
+          assert.equal(waiting.cancel(), true);
+          assert.equal((await rejection(waiting)).name, "CancelledError");
+          if (capabilities.crashIsolation) {
+            const crashed = await rejection(executor.submit(tasks.exit, 3));
+            assert.ok(WorkerCrashedError.isInstance(crashed), `expected WorkerCrashedError, got ${crashed.name}: ${crashed.message}`);
+          }
+          assert.equal(await within(executor.submit(tasks.add, 20, 22)), 42);
+        }));
+
       itOrSkip(!capabilities.crashIsolation && "a crash here takes down the caller too")("fails only the task of a worker that exits, then keeps serving", () =>
         withExecutor({ maxWorkers: 1 }, async (executor) => {
           const error = await rejection(executor.submit(tasks.exit, 7));
@@ -573,6 +591,16 @@ export function runContractSuite({ name, createExecutor }: ContractSuiteOptions)
       });
     });
   });
+}
+
+/** Whether the executor accepts these options (e.g. one the pool engine has and another executor does not). */
+function acceptsOption(createExecutor: ContractSuiteOptions["createExecutor"], options: PoolOptions): boolean {
+  try {
+    void createExecutor(options).shutdown();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export { runReliabilitySuite, type ReliabilitySuiteOptions } from "./reliability.ts";

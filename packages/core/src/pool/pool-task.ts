@@ -13,28 +13,67 @@ export interface PoolTaskHooks {
   isStarted(task: PoolTask): boolean;
 }
 
-/** One submitted task as the pool tracks it; it is also the Future the user holds. */
+/** What few tasks have: kept apart, so that the common task is a small object. */
+export interface PoolTaskExtras {
+  transfer?: Transferable[] | undefined;
+  onProgress?: ((value: unknown) => void) | undefined;
+  callSite?: Error | undefined;
+  graceTimer?: TimerHandle | undefined;
+  /** Cancelled or timed out while in a worker (counted in its `stoppedInFlight`). */
+  stopped?: boolean;
+  /** Disarms the task's timeout and abort listener. */
+  disarm?: (() => void) | undefined;
+}
+
+/**
+ * One submitted task as the pool tracks it; it is also the Future the user
+ * holds. A hundred thousand may be pending at once, so it holds only what
+ * every task needs; the rest (transfer list, progress listener, call site,
+ * timers) lives in `extras`, made when a task first needs it.
+ */
 export class PoolTask extends Future<unknown> {
   /** The worker it was handed to, or undefined while it waits in the pool's queue. */
-  worker: WorkerSlot | undefined;
+  worker: WorkerSlot | undefined = undefined;
   /** Its place in its worker's order of tasks (1, 2, ...), compared with the worker's shared progress counter. */
   seq = 0;
-  graceTimer: TimerHandle | undefined;
-  /** Cancelled or timed out while in a worker (counted in its `stoppedInFlight`). */
-  stopped = false;
-  /** Disarms the task's timeout and abort listener. */
-  disarm: (() => void) | undefined;
+  extras: PoolTaskExtras | undefined;
   constructor(
     readonly hooks: PoolTaskHooks,
     readonly id: number,
     readonly descriptor: TaskDescriptor,
     readonly args: unknown[],
     readonly chunk: boolean,
-    readonly transfer: Transferable[] | undefined,
-    readonly onProgress: ((value: unknown) => void) | undefined,
-    readonly callSite: Error | undefined,
+    extras?: PoolTaskExtras,
   ) {
     super();
+    this.extras = extras;
+  }
+  get transfer(): Transferable[] | undefined {
+    return this.extras?.transfer;
+  }
+  get onProgress(): ((value: unknown) => void) | undefined {
+    return this.extras?.onProgress;
+  }
+  get callSite(): Error | undefined {
+    return this.extras?.callSite;
+  }
+  get graceTimer(): TimerHandle | undefined {
+    return this.extras?.graceTimer;
+  }
+  set graceTimer(timer: TimerHandle | undefined) {
+    if (timer !== undefined || this.extras) (this.extras ??= {}).graceTimer = timer;
+  }
+  get stopped(): boolean {
+    return this.extras?.stopped === true;
+  }
+  set stopped(stopped: boolean) {
+    if (stopped || this.extras) (this.extras ??= {}).stopped = stopped;
+  }
+  get disarm(): (() => void) | undefined {
+    return this.extras?.disarm;
+  }
+  set disarm(disarm: (() => void) | undefined) {
+    if (disarm !== undefined || this.extras) (this.extras ??= {}).disarm = disarm;
   }
   protected override get started(): boolean {
     return this.worker !== undefined && this.hooks.isStarted(this);

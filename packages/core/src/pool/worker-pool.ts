@@ -119,7 +119,10 @@ export class WorkerPool extends ExecutorBase {
       if (unshared) return this.refuseAdmitted(unshared);
     }
     if (callSite === undefined && this.options.captureCallSite) callSite = new Error("submitted here");
-    const poolTask = new PoolTask(this.#hooks, this.#nextTaskId++, descriptor, args, chunk, options?.transfer, options?.onProgress, callSite);
+    const extras = options?.transfer !== undefined || options?.onProgress !== undefined || callSite !== undefined
+      ? { transfer: options?.transfer, onProgress: options?.onProgress, callSite }
+      : undefined;
+    const poolTask = new PoolTask(this.#hooks, this.#nextTaskId++, descriptor, args, chunk, extras);
     if (options !== undefined) poolTask.disarm = this.armRunOptions(poolTask, options, (error) => this.#stopTask(poolTask, "timeout", error), this.#clock);
     this.#queue.push(poolTask);
     this.#queued++;
@@ -273,7 +276,7 @@ export class WorkerPool extends ExecutorBase {
       worker.lastError ??= error;
     });
     handle.onExit((code, signal) => this.#onExit(worker, code, signal));
-    encodeForWorker(worker.outbox, "hello", PROTOCOL_VERSION, workerId, this.options.concurrentTasksPerWorker, worker.progress ?? null);
+    encodeForWorker(worker.outbox, "hello", PROTOCOL_VERSION, workerId, this.options.concurrentTasksPerWorker, worker.progress ?? null, this.options.spinMicroseconds);
     const initializer = this.options.initializer;
     if (initializer !== undefined) {
       const descriptor = describeTask(initializer);

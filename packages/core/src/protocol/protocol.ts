@@ -7,10 +7,13 @@
  * `decodeRecords` reads them back, on both sides.
  *
  * pool -> worker
- *   "hello"   version, workerId, concurrency, progress   first record a worker ever gets; progress is an
+ *   "hello"   version, workerId, concurrency, progress, spinMicroseconds
+ *                                                 first record a worker ever gets; progress is an
  *                                                 Int32Array on shared memory (or null) where the worker
  *                                                 counts the tasks it has taken up, so that after a crash
- *                                                 the pool knows exactly which tasks had started
+ *                                                 the pool knows exactly which tasks had started;
+ *                                                 spinMicroseconds: how long an idle worker polls for
+ *                                                 the next message before it sleeps (0: it sleeps at once)
  *   "module"  fnId, moduleUrl, taskName           define fnId as a task from a module
  *   "source"  fnId, sourceText                    define fnId as a self-contained function
  *   "init"    fnId, args                          run the initializer before any task
@@ -40,11 +43,11 @@
  * console.log(`offloop protocol v${PROTOCOL_VERSION}`);
  * ```
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** The records the pool sends to a worker. */
 export type PoolRecords = {
-  hello: [version: number, workerId: number, concurrency: number, progress: Int32Array | null];
+  hello: [version: number, workerId: number, concurrency: number, progress: Int32Array | null, spinMicroseconds: number];
   module: [fnId: number, moduleUrl: string, taskName: string];
   source: [fnId: number, sourceText: string];
   init: [fnId: number, args: unknown[]];
@@ -71,7 +74,7 @@ export type WorkerOp = keyof WorkerRecords;
 
 /** Fields after the op string, per op: how a reader walks a flat message of several records. */
 const RECORD_FIELDS: { readonly [Op in PoolOp | WorkerOp]: number } = {
-  hello: 4,
+  hello: 5,
   module: 3,
   source: 2,
   init: 2,
@@ -148,8 +151,11 @@ export function decodeRecords<R extends PoolRecords | WorkerRecords>(message: Me
       case 3:
         method.call(visitor, message[index + 1], message[index + 2], message[index + 3]);
         break;
-      default:
+      case 4:
         method.call(visitor, message[index + 1], message[index + 2], message[index + 3], message[index + 4]);
+        break;
+      default:
+        method.call(visitor, ...message.slice(index + 1, index + 1 + size));
     }
     index += 1 + size;
   }
