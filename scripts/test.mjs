@@ -6,7 +6,7 @@
 // counts: "tests: N passed, N failed, N skipped".
 //
 // The counts come from the JSON reports that scripts/vitest.mjs writes to
-// .test-reports/ (one per package and runtime: numPassedTests,
+// .test-reports/pnpm-test/ (one per package and runtime: numPassedTests,
 // numFailedTests, numPendingTests + numTodoTests). A package whose tests do
 // not run through vitest yet (node:test, bun test or deno test) and so wrote
 // no report is counted from its runner's summary lines instead.
@@ -16,12 +16,14 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const reports = join(root, ".test-reports");
+// This run's own folder (scripts/vitest.mjs reads OFFLOOP_TEST_REPORTS): a package tested by hand
+// in the same checkout meanwhile writes to .test-reports/ itself and cannot change these counts.
+const reports = join(root, ".test-reports", "pnpm-test");
 rmSync(reports, { recursive: true, force: true });
 
 const started = Date.now();
 const args = ["turbo", "run", "test", "--concurrency=1", "--continue", "--output-logs=full", ...process.argv.slice(2)];
-const child = spawn("pnpm", ["exec", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...withoutForceColor(process.env), NO_COLOR: "1" } });
+const child = spawn("pnpm", ["exec", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...withoutForceColor(process.env), NO_COLOR: "1", OFFLOOP_TEST_REPORTS: reports } });
 
 child.on("error", (error) => {
   console.error(`scripts/test.mjs: could not start \`pnpm exec turbo\` (${error.message}); run it as \`pnpm test\` or \`pnpm exec node scripts/test.mjs\`, which put pnpm on PATH`);

@@ -27,7 +27,9 @@ import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const vitest = join(root, "node_modules", "vitest", "vitest.mjs");
-const reports = join(root, ".test-reports");
+// OFFLOOP_TEST_REPORTS: where the reports go (scripts/test.mjs gives each `pnpm test` its own
+// folder, so a package run by hand in the same checkout meanwhile does not overwrite its counts).
+const reports = process.env.OFFLOOP_TEST_REPORTS ? resolve(process.env.OFFLOOP_TEST_REPORTS) : join(root, ".test-reports");
 const KNOWN = ["node", "node22", "node24", "bun", "deno"];
 
 const argv = process.argv.slice(2);
