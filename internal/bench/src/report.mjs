@@ -23,7 +23,7 @@ export function renderReport(report) {
   lines.push(`**Machine:** ${m.cpus} x ${m.cpu}, ${m.memoryGb} GB, Linux ${m.kernel}; every pool gets ${m.workers} workers (the core count).`, "");
   lines.push(`**Versions:** ${Object.entries(report.versions).map(([k, v]) => `${k} ${v}`).join(", ")}.`, "");
   lines.push(
-    "**Method:** each (row, scenario) runs in a fresh process; rounds are interleaved and the row order rotates each round, so the noise of this shared 2-core machine falls on every row alike. Tables show the median, min and max over the rounds; ratios are medians divided by the median of the row's raw floor in the same run (`raw postMessage` for threads, `raw fork (json)` for processes, the runtime's raw `Worker` for Bun and Deno, Python threads for Python). For throughput and map a ratio above 1 is better; elsewhere below 1 is better.",
+    "**Method:** each (row, scenario) runs in a fresh process; rounds are interleaved and the row order rotates each round, so the noise of this shared 2-core machine falls on every row alike. Tables show the median, min and max over the rounds; a ratio marked \"(same process)\" is the median over the rounds of ratios measured inside one process (since 2026-12-01, latency and throughput on Node: the row's process also starts its raw floor, warms both alike and measures them in alternating blocks); an unmarked ratio is the median divided by the median of the row's raw floor in the same run (`raw postMessage` for threads, `raw fork (json)` for processes, the runtime's raw `Worker` for Bun and Deno, Python threads for Python). For throughput and map a ratio above 1 is better; elsewhere below 1 is better.",
     "",
   );
   const scaledNotes = Object.entries(report.scaled ?? {}).map(([row, byScenario]) => `${row}: ${Object.entries(byScenario).map(([s, p]) => `${s} N=${p.n}`).join(", ")}`);
@@ -53,7 +53,10 @@ export function renderReport(report) {
       }
       const v = entry.value;
       const floor = summary[row.floor]?.[scenario.id]?.value?.median;
-      const ratio = floor ? `${(v.median / floor).toFixed(2)}x` : "";
+      // Where the row measured its floor in its own process (latency, throughput on Node), the ratio is the
+      // median of those same-process ratios, one per round; elsewhere, medians from different processes.
+      const paired = summary[row.id]?.[scenario.id]?.pairedRatio?.median;
+      const ratio = paired !== undefined ? `${paired.toFixed(2)}x (same process)` : floor ? `${(v.median / floor).toFixed(2)}x` : "";
       let cells = `| ${row.label} | ${fmt(v.median)} | ${fmt(v.min)} | ${fmt(v.max)} | ${ratio}`;
       if (scenario.id === "cpu") {
         const serial = entry.serialMs?.median ?? summary["main-thread"]?.cpu?.value?.median;

@@ -169,7 +169,7 @@ for (const [rowId, byScenario] of Object.entries(results)) {
       errors: list.filter((result) => result.error).map((result) => result.error),
       shutdownHung: list.filter((result) => result.shutdownHung).length,
     };
-    for (const extra of ["peakRssMb", "rssGrowthMb", "copied", "rssMb", "serialMs", "speedup"]) {
+    for (const extra of ["peakRssMb", "rssGrowthMb", "copied", "rssMb", "serialMs", "speedup", "pairedRatio", "floorValue"]) {
       const s = summarize(list, extra);
       if (s) entry[extra] = s;
     }
