@@ -481,10 +481,13 @@ export function runContractSuite({ name, createExecutor }: ContractSuiteOptions)
 
       it("refuses tasks past maxQueue with QueueFullError (maxQueue counts tasks waiting for a free slot)", () =>
         withExecutor({ maxWorkers: 1, maxQueue: 2 }, async (executor) => {
-          const accepted = [executor.submit(tasks.sleep, 50), executor.submit(tasks.add, 1, 1), executor.submit(tasks.add, 2, 1)];
+          // One task running (a distributed executor's job is only running once a host took it), two waiting.
+          const first = executor.submit(tasks.sleep, 200);
+          for (let waited = 0; first.state !== "running" && !first.done() && waited < 10_000; waited += 10) await delay(10);
+          const accepted = [first, executor.submit(tasks.add, 1, 1), executor.submit(tasks.add, 2, 1)];
           const refused = executor.submit(tasks.add, 2, 2);
           assert.ok(QueueFullError.isInstance(await rejection(refused)));
-          assert.deepEqual(await within(Promise.all(accepted)), [50, 2, 3]);
+          assert.deepEqual(await within(Promise.all(accepted)), [200, 2, 3]);
         }));
 
       it("replaces a worker after maxTasksPerWorker tasks", () =>

@@ -137,7 +137,8 @@ async function runScript(commands: Command[], config: { maxWorkers: number; conc
       (error: Error) => ({ ok: false as const, error }),
     );
     // After a kill nothing intercepts, any task that was in flight may have died with its worker.
-    const crashAllowed = crashesPossible && !outcome.ok && outcome.error.name === "WorkerCrashedError";
+    // Kills of workers not yet ready count as start failures: three in a row fail what waits with WorkerStartError.
+    const crashAllowed = crashesPossible && !outcome.ok && (outcome.error.name === "WorkerCrashedError" || outcome.error.name === "WorkerStartError");
     if (expected.kind === "value") {
       if (outcome.ok) expect(outcome.value, label).toBe(expected.value);
       else expect(crashAllowed, `${label}: ${outcome.error.name}: ${outcome.error.message}`).toBe(true);

@@ -20,8 +20,8 @@ describe("protocol", () => {
     encodeForWorker(message, "module", 1, "file:///t.js", "fib");
     encodeForWorker(message, "source", 2, "(a) => a");
     encodeForWorker(message, "init", 2, [1]);
-    encodeForWorker(message, "run", 7, 1, [41]);
-    encodeForWorker(message, "chunk", 8, 2, [1, 2]);
+    encodeForWorker(message, "run", 7, 1, [41], 0);
+    encodeForWorker(message, "chunk", 8, 2, [1, 2], 0);
     encodeForWorker(message, "cancel", 7, { $offloopError: 1, name: "CancelledError", message: "stop" });
     expect(message.slice(0, 6)).toEqual(["hello", PROTOCOL_VERSION, 3, 2, progress, 0]);
     const { seen, visitor } = recorder<PoolRecords>(["hello", "module", "source", "init", "run", "chunk", "cancel"]);
@@ -31,8 +31,8 @@ describe("protocol", () => {
       ["module", 1, "file:///t.js", "fib"],
       ["source", 2, "(a) => a"],
       ["init", 2, [1]],
-      ["run", 7, 1, [41]],
-      ["chunk", 8, 2, [1, 2]],
+      ["run", 7, 1, [41], 0],
+      ["chunk", 8, 2, [1, 2], 0],
       ["cancel", 7, { $offloopError: 1, name: "CancelledError", message: "stop" }],
     ]);
   });

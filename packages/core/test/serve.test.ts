@@ -77,7 +77,7 @@ describe("serve", () => {
   it("refuses a pool that speaks another version, and then serves nothing", () => {
     const { send, records } = worker();
     send("hello", 99, 0, 1, null, 0);
-    send("source", 1, "(a) => a", "run", 1, 1, [1]);
+    send("source", 1, "(a) => a", "run", 1, 1, [1], 0);
     const [record, ...rest] = records();
     expect(record![0]).toBe("initError");
     expect(deserializeError(record![1] as SerializedError).message).toBe(
@@ -89,19 +89,19 @@ describe("serve", () => {
   it("runs source functions (arrows, function expressions, method shorthand) and answers synchronously", () => {
     const { send, records } = worker();
     send(...hello());
-    send("source", 1, "(a, b) => a + b", "run", 10, 1, [1, 2]);
+    send("source", 1, "(a, b) => a + b", "run", 10, 1, [1, 2], 0);
     // Results of what ran synchronously go back at once, not a microtask later.
     expect(records()).toEqual([["ok", 10, 3]]);
-    send("source", 2, "function named(n) { return n * 2; }", "run", 11, 2, [4]);
-    send("source", 3, "triple(n) { return n * 3; }", "run", 12, 3, [4]);
-    send("source", 4, "async (n) => n + 1", "run", 13, 4, [1]);
+    send("source", 2, "function named(n) { return n * 2; }", "run", 11, 2, [4], 0);
+    send("source", 3, "triple(n) { return n * 3; }", "run", 12, 3, [4], 0);
+    send("source", 4, "async (n) => n + 1", "run", 13, 4, [1], 0);
     expect(records().slice(1, 3)).toEqual([["ok", 11, 8], ["ok", 12, 12]]);
   });
 
   it("an async result is sent when it settles", async () => {
     const { send, result } = worker();
     send(...hello());
-    send("source", 1, "async (n) => n + 1", "run", 1, 1, [1]);
+    send("source", 1, "async (n) => n + 1", "run", 1, 1, [1], 0);
     expect(result(1)).toBeUndefined();
     await until(() => result(1) !== undefined);
     expect(result(1)).toEqual(["ok", 1, 2]);
@@ -110,10 +110,10 @@ describe("serve", () => {
   it("a source that does not compile, or is not a function, fails each task that uses it", () => {
     const { send, result } = worker();
     send(...hello());
-    send("source", 1, "(((", "run", 1, 1, [], "run", 2, 1, []);
+    send("source", 1, "(((", "run", 1, 1, [], 0, "run", 2, 1, [], 0);
     expect(errorOf(result(1))).toBeInstanceOf(SyntaxError);
     expect(errorOf(result(2))).toBeInstanceOf(SyntaxError);
-    send("source", 2, "42", "run", 3, 2, []);
+    send("source", 2, "42", "run", 3, 2, [], 0);
     const notFunction = errorOf(result(3));
     expect(notFunction).toBeInstanceOf(TypeError);
     expect(notFunction.message).toBe("The submitted source is not a function: 42");
@@ -122,13 +122,13 @@ describe("serve", () => {
   it("a ReferenceError in a source function says that it runs without its surrounding scope", () => {
     const { send, result } = worker();
     send(...hello());
-    send("source", 1, "() => outsideVariable + 1", "run", 1, 1, []);
+    send("source", 1, "() => outsideVariable + 1", "run", 1, 1, [], 0);
     const error = errorOf(result(1));
     expect(error).toBeInstanceOf(ReferenceError);
     expect(error.message).toMatch(/^outsideVariable is not defined\. Functions passed to submit\(\) run in a worker without their surrounding scope: use only their arguments and globals, or define the task in a module with defineTasks\(\)\.$/);
     expect(error.stack!.split("\n")[0]).toBe(`ReferenceError: ${error.message}`);
     // Other errors are sent as they were thrown.
-    send("source", 2, "() => { throw Object.assign(new RangeError('bad'), { code: 'E_BAD' }) }", "run", 2, 2, []);
+    send("source", 2, "() => { throw Object.assign(new RangeError('bad'), { code: 'E_BAD' }) }", "run", 2, 2, [], 0);
     const other = errorOf(result(2)) as RangeError & { code: string };
     expect(other).toBeInstanceOf(RangeError);
     expect(other.message).toBe("bad");
@@ -138,28 +138,28 @@ describe("serve", () => {
   it("loads module tasks by export name or from the default export, and runs tasks queued while loading", async () => {
     const { send, result } = worker();
     send(...hello());
-    send("module", 1, fixture("plain-tasks.mjs"), "triple", "run", 1, 1, [2], "module", 2, fixture("plain-tasks.mjs"), "quadruple", "run", 2, 2, [2]);
+    send("module", 1, fixture("plain-tasks.mjs"), "triple", "run", 1, 1, [2], 0, "module", 2, fixture("plain-tasks.mjs"), "quadruple", "run", 2, 2, [2], 0);
     await until(() => result(2) !== undefined, "both module tasks answered");
     expect(result(1)).toEqual(["ok", 1, 6]);
     expect(result(2)).toEqual(["ok", 2, 8]);
     // A definition sent twice is loaded once.
-    send("module", 1, fixture("plain-tasks.mjs"), "triple", "run", 3, 1, [3]);
+    send("module", 1, fixture("plain-tasks.mjs"), "triple", "run", 3, 1, [3], 0);
     expect(result(3)).toEqual(["ok", 3, 9]);
   });
 
   it("a module registered with defineTasks is served from its table (this is the table)", async () => {
     const url = fixture("plain-tasks.mjs") + "?registered";
     defineTasks(url, {
-      base() {
+      base(): number {
         return 10;
       },
-      plus(n: number) {
+      plus(n: number): number {
         return this.base() + n;
       },
     });
     const { send, result } = worker();
     send(...hello());
-    send("module", 1, url, "plus", "run", 1, 1, [5]);
+    send("module", 1, url, "plus", "run", 1, 1, [5], 0);
     await until(() => result(1) !== undefined);
     expect(result(1)).toEqual(["ok", 1, 15]);
   });
@@ -167,7 +167,7 @@ describe("serve", () => {
   it("a task the module does not have fails with UnknownTaskError listing what it has", async () => {
     const { send, result } = worker();
     send(...hello());
-    send("module", 1, fixture("plain-tasks.mjs"), "nope", "run", 1, 1, []);
+    send("module", 1, fixture("plain-tasks.mjs"), "nope", "run", 1, 1, [], 0);
     await until(() => result(1) !== undefined);
     const error = errorOf(result(1));
     expect(error).toBeInstanceOf(UnknownTaskError);
@@ -178,7 +178,7 @@ describe("serve", () => {
   it("a module that fails to load fails its tasks with the module's error", async () => {
     const { send, result } = worker();
     send(...hello());
-    send("module", 1, fixture("broken-tasks.mjs"), "any", "run", 1, 1, []);
+    send("module", 1, fixture("broken-tasks.mjs"), "any", "run", 1, 1, [], 0);
     await until(() => result(1) !== undefined);
     const error = errorOf(result(1));
     expect(error).toBeInstanceOf(RangeError);
@@ -194,7 +194,7 @@ describe("serve", () => {
     async () => {
       const { send, result } = worker();
       send(...hello());
-      send("module", 1, fixture("typed-tasks.ts"), "half", "run", 1, 1, [4]);
+      send("module", 1, fixture("typed-tasks.ts"), "half", "run", 1, 1, [4], 0);
       await until(() => result(1) !== undefined);
       const error = errorOf(result(1));
       expect(error).toBeInstanceOf(TaskDefinitionError);
@@ -204,7 +204,7 @@ describe("serve", () => {
   it.runIf(!nodeWithoutTypeStripping)("a TypeScript task module loads where the runtime strips types (skipped on Node < 22.18: it cannot)", async () => {
     const { send, result } = worker();
     send(...hello());
-    send("module", 1, fixture("typed-tasks.ts"), "half", "run", 1, 1, [4]);
+    send("module", 1, fixture("typed-tasks.ts"), "half", "run", 1, 1, [4], 0);
     await until(() => result(1) !== undefined);
     expect(result(1)).toEqual(["ok", 1, 2]);
   });
@@ -216,25 +216,25 @@ describe("serve", () => {
   it("a run for a task never defined is a protocol error thrown to the port", () => {
     const { send } = worker();
     send(...hello());
-    expect(() => send("run", 1, 99, [])).toThrow("offloop worker: task 99 was never defined");
+    expect(() => send("run", 1, 99, [], 0)).toThrow("offloop worker: task 99 was never defined");
   });
 
   it("runs chunk records item by item and answers with the array of results", async () => {
     const { send, result } = worker();
     send(...hello());
-    send("source", 1, "(n) => n * 2", "chunk", 1, 1, [1, 2, 3]);
+    send("source", 1, "(n) => n * 2", "chunk", 1, 1, [1, 2, 3], 0);
     expect(result(1)).toEqual(["ok", 1, [2, 4, 6]]);
-    send("source", 2, "async (n) => n + 1", "chunk", 2, 2, [1, 2]);
+    send("source", 2, "async (n) => n + 1", "chunk", 2, 2, [1, 2], 0);
     await until(() => result(2) !== undefined);
     expect(result(2)).toEqual(["ok", 2, [2, 3]]);
-    send("source", 3, "(n) => { if (n === 2) throw new RangeError('item ' + n); return n; }", "chunk", 3, 3, [1, 2, 3]);
+    send("source", 3, "(n) => { if (n === 2) throw new RangeError('item ' + n); return n; }", "chunk", 3, 3, [1, 2, 3], 0);
     expect(errorOf(result(3)).message).toBe("item 2");
   });
 
   it("tasks see their context: workerId from hello, progress records, and a signal", async () => {
     const { send, records, result } = worker();
     send(...hello(1, 5));
-    send("source", 1, "(n) => { const { workerId, progress, signal } = globalThis.__context(); progress(n); progress(n + 1); return [workerId, signal.aborted]; }", "run", 1, 1, [1]);
+    send("source", 1, "(n) => { const { workerId, progress, signal } = globalThis.__context(); progress(n); progress(n + 1); return [workerId, signal.aborted]; }", "run", 1, 1, [1], 0);
     expect(records()).toEqual([["progress", 1, 1], ["progress", 1, 2], ["ok", 1, [5, false]]]);
     expect(result(1)).toEqual(["ok", 1, [5, false]]);
   });
@@ -243,8 +243,8 @@ describe("serve", () => {
     const { send, result } = worker();
     send(...hello(2));
     const open = [gate("a"), gate("b"), gate("c")];
-    send("source", 1, holdSource, "run", 1, 1, ["a"], "run", 2, 1, ["b"], "run", 3, 1, ["c"]);
-    send("source", 2, "() => globalThis.__log.push('d')", "run", 4, 2, []);
+    send("source", 1, holdSource, "run", 1, 1, ["a"], 0, "run", 2, 1, ["b"], 0, "run", 3, 1, ["c"], 0);
+    send("source", 2, "() => globalThis.__log.push('d')", "run", 4, 2, [], 0);
     open[2]!();
     await macrotask();
     expect(result(3)).toBeUndefined();
@@ -262,7 +262,7 @@ describe("serve", () => {
     const open = gate("a");
     const watch = "() => new Promise((_, reject) => { const { signal } = globalThis.__context(); signal.addEventListener('abort', () => reject(signal.reason)); })";
     send("source", 1, holdSource, "source", 2, "() => globalThis.__log.push('ran')", "source", 3, watch);
-    send("run", 1, 1, ["a"], "run", 2, 2, []);
+    send("run", 1, 1, ["a"], 0, "run", 2, 2, [], 0);
     send("cancel", 2, serializeError(new CancelledError("not needed")));
     await macrotask();
     expect(result(2)).toEqual(["dropped", 2]);
@@ -271,7 +271,7 @@ describe("serve", () => {
     open();
     await until(() => result(1) !== undefined);
     expect(host.__log).toEqual([]);
-    send("run", 3, 3, [], "run", 4, 3, []);
+    send("run", 3, 3, [], 0, "run", 4, 3, [], 0);
     send("cancel", 3, serializeError(new CancelledError("stop now")));
     await until(() => result(3) !== undefined);
     const aborted = errorOf(result(3));
@@ -287,7 +287,7 @@ describe("serve", () => {
   it("withTransfer results move their buffers to the pool", () => {
     const { send, result, posted } = worker();
     send(...hello());
-    send("source", 1, "(n) => { const bytes = new Uint8Array(n); return globalThis.__withTransfer(bytes, [bytes.buffer]); }", "run", 1, 1, [4]);
+    send("source", 1, "(n) => { const bytes = new Uint8Array(n); return globalThis.__withTransfer(bytes, [bytes.buffer]); }", "run", 1, 1, [4], 0);
     expect(result(1)).toEqual(["ok", 1, new Uint8Array(4)]);
     const last = posted[posted.length - 1]!;
     expect(last.transfer).toHaveLength(1);
@@ -299,7 +299,7 @@ describe("serve", () => {
     const { send, result } = worker();
     send(...hello());
     send("source", 1, "(n) => n", "source", 2, "() => ({ done() {} })", "source", 3, "() => { globalThis.__context().progress(() => 1); return 'after progress'; }");
-    send("run", 1, 1, [1], "run", 2, 2, [], "run", 3, 1, [3], "run", 4, 3, []);
+    send("run", 1, 1, [1], 0, "run", 2, 2, [], 0, "run", 3, 1, [3], 0, "run", 4, 3, [], 0);
     expect(result(1)).toEqual(["ok", 1, 1]);
     expect(result(3)).toEqual(["ok", 3, 3]);
     const error = errorOf(result(2));
@@ -313,15 +313,15 @@ describe("serve", () => {
     const { send, served, result, records } = worker();
     send(...hello());
     const open = gate("a");
-    send("source", 1, holdSource, "source", 2, "(n) => n", "run", 1, 2, [1], "run", 2, 1, ["a"], "run", 3, 2, [3]);
+    send("source", 1, holdSource, "source", 2, "(n) => n", "run", 1, 2, [1], 0, "run", 2, 1, ["a"], 0, "run", 3, 2, [3], 0);
     served.flushBeforeExit(false);
     expect(records().at(-1)).toEqual(["exiting", 2]);
     open();
     await until(() => result(3) !== undefined, "not final: the worker serves on");
-    send("run", 4, 2, [4]);
+    send("run", 4, 2, [4], 0);
     served.flushBeforeExit(true);
     expect(records().at(-1)).toEqual(["exiting", 4]);
-    send("run", 5, 2, [5]);
+    send("run", 5, 2, [5], 0);
     await macrotask();
     expect(result(5)).toBeUndefined();
   });
@@ -332,7 +332,7 @@ describe("serve", () => {
       send(...hello());
       const open = gate("init");
       send("source", 1, "(tag) => { globalThis.__log.push(tag); return globalThis.__gates.get('init').promise; }", "init", 1, ["db"]);
-      send("source", 2, "() => globalThis.__log.slice()", "run", 1, 2, []);
+      send("source", 2, "() => globalThis.__log.slice()", "run", 1, 2, [], 0);
       await macrotask();
       expect(result(1)).toBeUndefined();
       open();
@@ -343,12 +343,12 @@ describe("serve", () => {
     it("one that throws is reported as initError, and the worker serves nothing", async () => {
       const { send, records } = worker();
       send(...hello());
-      send("source", 1, "() => { throw new Error('no database') }", "init", 1, [], "source", 2, "() => 1", "run", 1, 2, []);
+      send("source", 1, "() => { throw new Error('no database') }", "init", 1, [], "source", 2, "() => 1", "run", 1, 2, [], 0);
       await until(() => records().length > 0);
       const [record, ...rest] = records();
       expect(record![0]).toBe("initError");
       expect(deserializeError(record![1] as SerializedError).message).toBe("no database");
-      send("run", 2, 2, []);
+      send("run", 2, 2, [], 0);
       await macrotask();
       expect(rest).toEqual([]);
       expect(records()).toHaveLength(1);
@@ -370,7 +370,7 @@ describe("serve", () => {
       send(...hello());
       posted.length = 0;
       // Each task takes 11 ms of the stubbed clock: longer than a slice (10 ms).
-      send("source", 1, "(n) => { globalThis.__now += 11; return n; }", "run", 1, 1, [1], "run", 2, 1, [2], "run", 3, 1, [3]);
+      send("source", 1, "(n) => { globalThis.__now += 11; return n; }", "run", 1, 1, [1], 0, "run", 2, 1, [2], 0, "run", 3, 1, [3], 0);
       expect(posted.map(({ message }) => message)).toEqual([["ok", 1, 1]]);
       send("cancel", 3, serializeError(new CancelledError("late")));
       await until(() => result(3) !== undefined);
@@ -382,14 +382,14 @@ describe("serve", () => {
       const { send, posted } = worker();
       send(...hello(1));
       const runs: unknown[] = ["source", 1, "(n) => n"];
-      for (let taskId = 1; taskId <= 300; taskId++) runs.push("run", taskId, 1, [taskId]);
+      for (let taskId = 1; taskId <= 300; taskId++) runs.push("run", taskId, 1, [taskId], 0);
       posted.length = 0;
       send(...runs);
       expect(posted.map(({ message }) => recordsOf(message).length)).toEqual([256, 44]);
     });
 
     it("with receiveSync and spinMicroseconds, an idle worker takes the next message by polling", () => {
-      const waiting: unknown[][] = [["source", 1, "(n) => n + 1", "run", 1, 1, [1]]];
+      const waiting: unknown[][] = [["source", 1, "(n) => n + 1", "run", 1, 1, [1], 0]];
       let polls = 0;
       const { send, result } = worker({
         receiveSync: () => {

@@ -85,6 +85,9 @@ export class SimWorker {
     this.exitCode = code;
     this.harness.live.delete(this);
     if (lost) this.toPool = undefined;
+    // A dead worker runs nothing more: stop its server (its own timers, e.g. a long batch's next slice,
+    // would otherwise go on taking up tasks on this thread). Its last words go nowhere: outgoing is closed.
+    this.served.flushBeforeExit(true);
     // After whatever it flushed: microtasks run in order.
     queueMicrotask(() => {
       for (const listener of this.exitListeners) listener(code);
@@ -98,7 +101,7 @@ export class SimWorker {
 }
 
 /** Fields after each op (protocol.ts): to read the records a simulated worker received. */
-const FIELDS: Record<string, number> = { hello: 5, module: 3, source: 2, init: 2, run: 3, chunk: 3, cancel: 2, ready: 1, ok: 2, error: 2, dropped: 1, progress: 2, initError: 1, exiting: 1 };
+const FIELDS: Record<string, number> = { hello: 5, module: 3, source: 2, init: 2, run: 4, chunk: 4, cancel: 2, ready: 1, ok: 2, error: 2, dropped: 1, progress: 2, initError: 1, exiting: 1 };
 
 /** Splits a message into its records. */
 export function recordsOf(message: unknown[]): unknown[][] {

@@ -70,9 +70,9 @@ describe("webWorkerSpawner", () => {
   it("sends messages with or without a transfer list, passes protocol messages on, and refs/unrefs where the host can", () => {
     const { handle, worker, messages } = spawnOne();
     const buffer = new ArrayBuffer(1);
-    handle.send(["run", 1, 1, []]);
-    handle.send(["run", 2, 1, [buffer]], [buffer]);
-    expect(worker.posted).toEqual([{ message: ["run", 1, 1, []] }, { message: ["run", 2, 1, [buffer]], transfer: [buffer] }]);
+    handle.send(["run", 1, 1, [], 0]);
+    handle.send(["run", 2, 1, [buffer], 0], [buffer]);
+    expect(worker.posted).toEqual([{ message: ["run", 1, 1, [], 0] }, { message: ["run", 2, 1, [buffer], 0], transfer: [buffer] }]);
     worker.emit("message", { data: ["ok", 1, 2] });
     expect(messages).toEqual([["ok", 1, 2]]);
     handle.ref();
@@ -148,10 +148,7 @@ describe("webWorkerSpawner", () => {
     expect(unknownCode.exits).toEqual([1]);
   });
 
-  // BUG: without an exit lock, the notice handler calls kill(code), and kill() reports exit(ABNORMAL_EXIT)
-  // at once, so the following exit(code) is ignored: a task's process.exit(3) in a Deno worker reads
-  // "exited with code 1". See the report.
-  it.fails("BUG: an exit notice reports the worker's own exit code (today always 1 without an exit lock)", () => {
+  it("an exit notice reports the worker's own exit code", () => {
     const { worker, exits } = spawnOne();
     worker.emit("message", { data: { offloopExit: 3 } });
     expect(exits).toEqual([3]);
@@ -248,7 +245,7 @@ describe("serveWebWorker", () => {
     const scope = new FakeScope();
     serveOn(scope);
     expect(scope.toParent).toEqual([["ready", PROTOCOL_VERSION]]);
-    scope.emit("message", { data: ["hello", PROTOCOL_VERSION, 0, 1, null, 0, "source", 1, "(n) => n * 2", "run", 1, 1, [21]] });
+    scope.emit("message", { data: ["hello", PROTOCOL_VERSION, 0, 1, null, 0, "source", 1, "(n) => n * 2", "run", 1, 1, [21], 0] });
     expect(scope.toParent.at(-1)).toEqual(["ok", 1, 42]);
   });
 
@@ -332,8 +329,8 @@ describe("WorkerPool on web Workers (both fakes joined)", () => {
     (globalThis as { __unloadScope?: () => void }).__unloadScope = () => scopes[0]!.emit("unload", {});
     const error = await pool.submit(() => (globalThis as unknown as { __unloadScope(): void }).__unloadScope()).catch((reason: Error) => reason);
     expect(error).toBeInstanceOf(WorkerCrashedError);
-    // The code is the worker's own (7) once the exit-notice bug above is fixed; today 1.
-    expect((error as Error).message).toMatch(/^Worker 0 exited with code (7|1) while running this task$/);
+    // The worker's own exit code, from its exit notice.
+    expect((error as Error).message).toMatch(/^Worker 0 exited with code 7 while running this task$/);
     expect(await pool.submit((n: number) => n * 3, 3)).toBe(9);
     expect(scopes).toHaveLength(2);
     await pool.shutdown();

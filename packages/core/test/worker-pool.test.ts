@@ -138,7 +138,7 @@ describe("WorkerPool: results and stats", () => {
     const [hello] = worker!.records("hello");
     expect(hello!.slice(0, 4)).toEqual(["hello", PROTOCOL_VERSION, 0, 3]);
     expect(worker!.records("source")).toEqual([["source", expect.any(Number), double.toString()]]);
-    expect(worker!.records("run")).toEqual([["run", expect.any(Number), expect.any(Number), [21]]]);
+    expect(worker!.records("run")).toEqual([["run", expect.any(Number), expect.any(Number), [21], 0]]);
     // The definition travels once per worker.
     expect(await pool.submit(double, 1)).toBe(2);
     expect(worker!.records("source")).toHaveLength(1);
@@ -510,10 +510,7 @@ describe("WorkerPool: arguments that cannot be sent", () => {
     await pool.shutdown();
   });
 
-  // BUG: a transfer list the host refuses (an object that is not transferable) is taken for a broken
-  // worker: the worker is terminated and the task fails with WorkerStartError (3 workers tried) or
-  // WorkerCrashedError, instead of TaskArgumentError naming the transfer list. See the report.
-  it.fails("BUG: a transfer list holding something not transferable fails the task with TaskArgumentError (today: WorkerStartError after three workers)", async () => {
+  it("a transfer list holding something not transferable fails the task with TaskArgumentError", async () => {
     const { pool, clock, workers } = setup({ maxWorkers: 1 });
     const future = pool.run(double, [1], { transfer: [{} as never] });
     await passTime(clock, () => future.done());
@@ -524,10 +521,7 @@ describe("WorkerPool: arguments that cannot be sent", () => {
     expect(error.message).toMatch(/transfer/);
   });
 
-  // BUG: structuredClone refuses a revoked Proxy, and findUncloneable (called to name the path) throws
-  // TypeError "Cannot perform 'getPrototypeOf' on a proxy that has been revoked": submit() throws it and the
-  // task stays in flight forever (stats.running 1, shutdown() never resolves). See the report.
-  it.fails("BUG: an argument that is a revoked Proxy fails its task with TaskArgumentError (today submit throws TypeError and the task never settles)", async () => {
+  it("an argument that is a revoked Proxy fails its task with TaskArgumentError", async () => {
     const { pool } = setup({ maxWorkers: 1 });
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke();

@@ -140,7 +140,7 @@ function webWorkerHandle(worker: WebWorkerLike, exitEvent: string | undefined, l
     }
     if (exitEvent !== undefined) return;
     if (lock) void gone.then(() => exit(code));
-    else exit(ABNORMAL_EXIT);
+    else exit(code);
   };
   const fail = (error: unknown) => {
     if (exited) return;
@@ -163,9 +163,8 @@ function webWorkerHandle(worker: WebWorkerLike, exitEvent: string | undefined, l
         const data = event.data;
         if (!isExitNotice(data)) listener(data);
         else if (!exited) {
-          const code = data.offloopExit ?? ABNORMAL_EXIT;
-          kill(code);
-          if (!lock) exit(code);
+          // The worker's own exit code (a task's process.exit(3) reports 3, not 1).
+          kill(data.offloopExit ?? ABNORMAL_EXIT);
         }
       }),
     onError: (listener) => void errorListeners.push(listener),

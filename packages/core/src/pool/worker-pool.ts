@@ -196,7 +196,8 @@ export class WorkerPool extends ExecutorBase {
 
   #assign(task: PoolTask, worker: WorkerSlot): void {
     this.#define(worker, task.descriptor);
-    encodeForWorker(worker.outbox, task.chunk ? "chunk" : "run", task.id, task.descriptor.id, task.args);
+    // A task with a timeout or signal may end in a forced stop: the worker sends what it finished before starting it.
+    encodeForWorker(worker.outbox, task.chunk ? "chunk" : "run", task.id, task.descriptor.id, task.args, task.disarm !== undefined ? 1 : 0);
     if (task.transfer) worker.outTransfer.push(...task.transfer);
     worker.inFlight.set(task.id, task);
     task.seq = ++worker.tasksSent;
@@ -230,7 +231,7 @@ export class WorkerPool extends ExecutorBase {
       try {
         worker.handle.send(record, task?.transfer);
       } catch (error) {
-        const argumentError = task ? uncloneableError(task.args, task.chunk ? "items" : "args", "Cannot send the task to a worker", error) : undefined;
+        const argumentError = task ? uncloneableError(task.args, task.chunk ? "items" : "args", "Cannot send the task to a worker", error) ?? untransferableError(task, error) : undefined;
         if (task && argumentError) {
           this.#failUnsent(worker, task, argumentError);
           continue;
@@ -662,6 +663,16 @@ function checkSendable(value: unknown, path: string, what: string): void {
     copyError = error;
   }
   throw uncloneableError(value, path, what, copyError)!;
+}
+
+/**
+ * The TaskArgumentError for a task whose arguments copy but whose send still failed with a
+ * DataCloneError: its transfer list (something that cannot be transferred, or a buffer already
+ * detached). Undefined when the host's error is not the task's fault.
+ */
+function untransferableError(task: PoolTask, sendError: unknown): TaskArgumentError | undefined {
+  if (!task.transfer?.length || (sendError as { name?: unknown } | null)?.name !== "DataCloneError") return undefined;
+  return new TaskArgumentError(`Cannot send the task to a worker: its transfer list was refused (${errorMessage(sendError)}). A transfer list may hold only transferable objects (ArrayBuffer, MessagePort, streams), each once and not yet transferred.`, { cause: sendError });
 }
 
 /** The TaskArgumentError for a value that cannot be copied to a worker, naming the path; undefined when it can be copied. */

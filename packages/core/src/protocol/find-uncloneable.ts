@@ -12,6 +12,15 @@ import { describeValue } from "../check-arguments.js";
  * ```
  */
 export function findUncloneable(value: unknown, path: string, seen = new Set<unknown>()): string | undefined {
+  try {
+    return inspect(value, path, seen);
+  } catch (error) {
+    // A value that throws when looked at (a revoked Proxy, a hostile getter on the way): it is the culprit.
+    return `${path} cannot be inspected (${errorMessage(error)})`;
+  }
+}
+
+function inspect(value: unknown, path: string, seen: Set<unknown>): string | undefined {
   if (typeof value === "function" || typeof value === "symbol") return `${path} is ${describeValue(value)}`;
   if (typeof value !== "object" || value === null || seen.has(value)) return undefined;
   seen.add(value);

@@ -17,8 +17,11 @@
  *   "module"  fnId, moduleUrl, taskName           define fnId as a task from a module
  *   "source"  fnId, sourceText                    define fnId as a self-contained function
  *   "init"    fnId, args                          run the initializer before any task
- *   "run"     taskId, fnId, args                  run fn(...args)
- *   "chunk"   taskId, fnId, items                 run fn(item) for each item; result is the array
+ *   "run"     taskId, fnId, args, flushFirst      run fn(...args); flushFirst 1: send every finished result
+ *                                                 before starting it (a task with a timeout or signal may be
+ *                                                 stopped by terminating its worker, which would take results
+ *                                                 still waiting in the worker with it)
+ *   "chunk"   taskId, fnId, items, flushFirst     run fn(item) for each item; result is the array
  *   "cancel"  taskId, reason                      abort the task's signal, or drop it if not started
  *
  * worker -> pool
@@ -51,8 +54,8 @@ export type PoolRecords = {
   module: [fnId: number, moduleUrl: string, taskName: string];
   source: [fnId: number, sourceText: string];
   init: [fnId: number, args: unknown[]];
-  run: [taskId: number, fnId: number, args: unknown[]];
-  chunk: [taskId: number, fnId: number, items: unknown[]];
+  run: [taskId: number, fnId: number, args: unknown[], flushFirst: 0 | 1];
+  chunk: [taskId: number, fnId: number, items: unknown[], flushFirst: 0 | 1];
   cancel: [taskId: number, reason: SerializedError];
 };
 
@@ -78,8 +81,8 @@ const RECORD_FIELDS: { readonly [Op in PoolOp | WorkerOp]: number } = {
   module: 3,
   source: 2,
   init: 2,
-  run: 3,
-  chunk: 3,
+  run: 4,
+  chunk: 4,
   cancel: 2,
   ready: 1,
   ok: 2,
@@ -99,8 +102,8 @@ export type Message = unknown[];
  * @example
  * ```ts
  * const message: Message = [];
- * encodeForWorker(message, "run", 7, 1, [41]);
- * encodeForWorker(message, "run", 8, 1, [42]); // ["run", 7, 1, [41], "run", 8, 1, [42]]
+ * encodeForWorker(message, "run", 7, 1, [41], 0);
+ * encodeForWorker(message, "run", 8, 1, [42], 0); // ["run", 7, 1, [41], 0, "run", 8, 1, [42], 0]
  * ```
  */
 export function encodeForWorker<Op extends PoolOp>(message: Message, op: Op, ...fields: PoolRecords[Op]): void {

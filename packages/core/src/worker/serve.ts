@@ -40,6 +40,8 @@ class Job implements ActiveTask {
     readonly args: unknown[],
     readonly chunk: boolean,
     readonly worker: WorkerServer,
+    /** Send every finished result before starting it: it may be stopped by terminating the worker. */
+    readonly flushFirst: boolean,
   ) {}
   makeContext(): TaskContext {
     const job = this;
@@ -78,8 +80,8 @@ class WorkerServer {
 
   readonly #visitor: RecordVisitor<PoolRecords> = {
     // unpackShared: offloop/shared primitives arrive as markers in a wrapper (arrays pass through untouched).
-    run: (taskId, fnId, args) => void this.#queue.push(new Job(taskId, fnId, unpackShared(args, this.workerId), false, this)),
-    chunk: (taskId, fnId, items) => void this.#queue.push(new Job(taskId, fnId, unpackShared(items, this.workerId), true, this)),
+    run: (taskId, fnId, args, flushFirst) => void this.#queue.push(new Job(taskId, fnId, unpackShared(args, this.workerId), false, this, flushFirst === 1)),
+    chunk: (taskId, fnId, items, flushFirst) => void this.#queue.push(new Job(taskId, fnId, unpackShared(items, this.workerId), true, this, flushFirst === 1)),
     cancel: (taskId, reason) => this.#cancel(taskId, reason),
     module: (fnId, moduleUrl, name) => this.#defineFromModule(fnId, moduleUrl, name),
     source: (fnId, source) => this.#defineFromSource(fnId, source),
@@ -277,6 +279,7 @@ class WorkerServer {
         entry.loading.then(() => this.#drain());
         return;
       }
+      if (job.flushFirst) this.flush();
       this.#takeUp();
       if ("failed" in entry) this.post("error", job.id, entry.failed);
       else this.#start(job, entry);
