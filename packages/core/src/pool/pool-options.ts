@@ -10,7 +10,11 @@ export interface PoolOptions {
   minWorkers?: number;
   /** Milliseconds an idle worker above `minWorkers` lives before it is stopped. Default 10000. */
   idleTimeout?: number;
-  /** The most tasks pending (submitted, not started) at once; past it `submit` rejects with QueueFullError. Default Infinity. */
+  /**
+   * The most tasks waiting for a free slot (`maxWorkers x concurrentTasksPerWorker`), whether or not
+   * the workers have started yet (piscina's meaning); past it `submit` rejects with QueueFullError.
+   * `0` means no waiting: a task runs only on a free worker. Default Infinity.
+   */
   maxQueue?: number;
   /** A task run once in each worker before it serves tasks, e.g. to open a database connection. */
   initializer?: TaskLike;
