@@ -666,12 +666,15 @@ function checkSendable(value: unknown, path: string, what: string): void {
 }
 
 /**
- * The TaskArgumentError for a task whose arguments copy but whose send still failed with a
- * DataCloneError: its transfer list (something that cannot be transferred, or a buffer already
+ * The TaskArgumentError for a task whose arguments copy but whose send still failed with the
+ * host's clone error: its transfer list (something that cannot be transferred, or a buffer already
  * detached). Undefined when the host's error is not the task's fault.
  */
 function untransferableError(task: PoolTask, sendError: unknown): TaskArgumentError | undefined {
-  if (!task.transfer?.length || (sendError as { name?: unknown } | null)?.name !== "DataCloneError") return undefined;
+  if (!task.transfer?.length) return undefined;
+  // DataCloneError on most hosts; Node 20 throws TypeError "Found invalid object in transferList".
+  const { name, message } = (sendError ?? {}) as { name?: unknown; message?: unknown };
+  if (name !== "DataCloneError" && !(name === "TypeError" && /transfer/i.test(String(message)))) return undefined;
   return new TaskArgumentError(`Cannot send the task to a worker: its transfer list was refused (${errorMessage(sendError)}). A transfer list may hold only transferable objects (ArrayBuffer, MessagePort, streams), each once and not yet transferred.`, { cause: sendError });
 }
 
