@@ -5,6 +5,7 @@ import { ExecutorBase } from "../executor/executor-base.js";
 import type { ExecutorStats, RunOptions, ShutdownOptions } from "../executor/executor.js";
 import type { Future } from "../executor/future.js";
 import { validateRunOptions } from "../executor/run-options.js";
+import { errorMessage } from "../protocol/error-message.js";
 import { findUncloneable } from "../protocol/find-uncloneable.js";
 import { decodeRecords, encodeForWorker, PROTOCOL_VERSION, splitRecords, type Message, type RecordVisitor, type SerializedError, type WorkerRecords } from "../protocol/protocol.js";
 import { appendCallSite, deserializeError, serializeError } from "../protocol/serialize-error.js";
@@ -237,7 +238,7 @@ export class WorkerPool extends ExecutorBase {
           continue;
         }
         worker.lastError ??= new WorkerStartError(`Cannot send a ${String(op)} record to worker ${worker.id}: ${errorMessage(error ?? batchError)}`, { cause: error });
-        this.#retire(worker);
+        worker.retire();
         return;
       }
     }
@@ -295,7 +296,7 @@ export class WorkerPool extends ExecutorBase {
       decodeRecords<WorkerRecords>(message, visitor);
     } catch (error) {
       worker.lastError ??= error;
-      this.#retire(worker);
+      worker.retire();
     }
     // Counted by the records, not by tasks leaving the worker: an exit reported while reading (Deno's
     // terminate() is synchronous) releases tasks too, and those were not finished by this worker.
@@ -344,7 +345,7 @@ export class WorkerPool extends ExecutorBase {
       ready: (version) => {
         if (version !== PROTOCOL_VERSION) {
           worker.lastError = new WorkerStartError(`offloop protocol mismatch: pool ${PROTOCOL_VERSION}, worker ${String(version)}. Use one version of @offloop/core and its adapter.`);
-          this.#retire(worker);
+          worker.retire();
           return;
         }
         worker.ready = true;
@@ -355,7 +356,7 @@ export class WorkerPool extends ExecutorBase {
         const cause = deserializeError(serialized);
         worker.lastError = new WorkerStartError(`The executor's initializer failed in worker ${worker.id}: ${cause.message}`, { cause });
         worker.ready = false;
-        this.#retire(worker);
+        worker.retire();
       },
       exiting: (takenUp) => {
         worker.takenUpAtExit = takenUp;
@@ -366,7 +367,7 @@ export class WorkerPool extends ExecutorBase {
   /** After tasks left a worker: arm grace timers of cancelled tasks that may now run, recycle, go idle, refill. */
   #afterProgress(worker: WorkerSlot): void {
     if (worker.stoppedInFlight > 0) this.#armGraceTimers(worker);
-    if (worker.tasksSent >= this.options.maxTasksPerWorker && worker.inFlight.size === 0) this.#retire(worker);
+    if (worker.tasksSent >= this.options.maxTasksPerWorker && worker.inFlight.size === 0) worker.retire();
     if (worker.inFlight.size === 0) this.#markIdle(worker);
     if (this.#queued > 0) this.#dispatch();
     else this.#checkIdle();
@@ -467,14 +468,10 @@ export class WorkerPool extends ExecutorBase {
         return;
       }
       worker.lastError = new Error(`Worker ${worker.id} was terminated: a cancelled task did not stop within cancelGrace (${this.options.cancelGrace} ms)`);
-      this.#retire(worker);
+      worker.retire();
     }, this.options.cancelGrace);
   }
 
-  /** Stops a worker on purpose; its unstarted tasks go back to the queue when it exits. */
-  #retire(worker: WorkerSlot): void {
-    worker.retire();
-  }
 
   #onExit(worker: WorkerSlot, code: number | null, signal?: string | null): void {
     if (worker.exited) return;
@@ -541,7 +538,7 @@ export class WorkerPool extends ExecutorBase {
   #markIdle(worker: WorkerSlot): void {
     if (this.#closing) return;
     worker.markIdle(this.options.idleTimeout, () => {
-      if (worker.inFlight.size === 0 && this.#workers.length > this.options.minWorkers) this.#retire(worker);
+      if (worker.inFlight.size === 0 && this.#workers.length > this.options.minWorkers) worker.retire();
     });
   }
 
@@ -599,7 +596,7 @@ export class WorkerPool extends ExecutorBase {
     this.#cancelPending(reason);
     for (const worker of this.#workers) for (const task of [...worker.inFlight.values()]) if (!task.done()) this.#settle(task, "cancelled", reason);
     this.#close();
-    for (const worker of [...this.#workers]) this.#retire(worker);
+    for (const worker of [...this.#workers]) worker.retire();
     return this.#shutdownDone!;
   }
 
@@ -694,10 +691,3 @@ function uncloneableError(value: unknown, path: string, what: string, sendError:
   return new TaskArgumentError(`${what}: ${found}. Only structured-cloneable values cross to a worker; pass data, and define behaviour in the task module.`, { cause });
 }
 
-function errorMessage(error: unknown): string {
-  try {
-    return error instanceof Error || (typeof error === "object" && error !== null && "message" in error) ? String((error as Error).message) : String(error);
-  } catch {
-    return "an error that cannot be shown";
-  }
-}

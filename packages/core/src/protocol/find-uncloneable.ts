@@ -1,3 +1,4 @@
+import { errorMessage } from "./error-message.js";
 import { describeValue } from "../check-arguments.js";
 
 /**
@@ -69,12 +70,4 @@ function inspect(value: unknown, path: string, seen: Set<unknown>): string | und
     return `${path} is ${describeValue(value)} that cannot be copied (${errorMessage(error)})`;
   }
   return undefined;
-}
-
-function errorMessage(error: unknown): string {
-  try {
-    return error instanceof Error ? error.message : String(error);
-  } catch {
-    return "an error that cannot be shown";
-  }
 }

@@ -8,6 +8,7 @@ import { registeredTasks } from "../tasks.js";
 import { unwrapTransfer } from "./with-transfer.js";
 import { unpackShared } from "../shared/travel.js";
 import { installExitHooks } from "./exit-hooks.js";
+import { errorMessage } from "../protocol/error-message.js";
 
 /** The worker's end of the channel to its pool, as an adapter's worker entry provides it. */
 export interface WorkerPort {
@@ -182,7 +183,7 @@ class WorkerServer {
       } catch (error) {
         if (op !== "ok" && op !== "error" && op !== "progress") continue;
         const what = op === "ok" ? "result" : op === "error" ? "error" : "progress value";
-        const path = findUncloneable(record[2], what) ?? `the ${what} cannot be copied (${safeMessage(error)})`;
+        const path = findUncloneable(record[2], what) ?? `the ${what} cannot be copied (${errorMessage(error)})`;
         const replacement = new TaskArgumentError(`Cannot send the task's ${what} back to the caller: ${path}`, { cause: error });
         if (op === "progress") continue;
         try {
@@ -364,14 +365,6 @@ function explainModuleError(error: unknown, moduleUrl: string): unknown {
       "Run on Node 22.18+ or 24 (they strip types, in workers too), Bun or Deno; or write the task module in JavaScript (tasks.mjs) or compile it.",
     { cause: error },
   );
-}
-
-function safeMessage(error: unknown): string {
-  try {
-    return error instanceof Error ? error.message : String(error);
-  } catch {
-    return "an error that cannot be shown";
-  }
 }
 
 function runChunk(task: LoadedTask, items: unknown[]): unknown {
