@@ -16,7 +16,7 @@ describe("resolvePoolOptions", () => {
       cancelGrace: 1000,
       name: "offloop",
       captureCallSite: false,
-      spinMicroseconds: 0,
+      spinMicroseconds: 50,
       clock: undefined,
     });
     // A host that reports no parallelism still gets one worker.

@@ -1,6 +1,6 @@
 // The worker side, driven through a fake port: what a pool would receive for what it sends.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { CancelledError, defineTasks, deserializeError, PROTOCOL_VERSION, serializeError, TaskArgumentError, TaskDefinitionError, UnknownTaskError, type SerializedError } from "@offloop/core";
+import { CancelledError, defineTasks, deserializeError, DOORBELL, PROGRESS_FIELDS, PROTOCOL_VERSION, TAKEN_UP, serializeError, TaskArgumentError, TaskDefinitionError, UnknownTaskError, type SerializedError } from "@offloop/core";
 import { serve, taskContext, withTransfer, type ServedWorker } from "@offloop/core/worker";
 import { macrotask, recordsOf, until } from "./simulated-workers.ts";
 
@@ -388,20 +388,65 @@ describe("serve", () => {
       expect(posted.map(({ message }) => recordsOf(message).length)).toEqual([256, 44]);
     });
 
-    it("with receiveSync and spinMicroseconds, an idle worker takes the next message by polling", () => {
-      const waiting: unknown[][] = [["source", 1, "(n) => n + 1", "run", 1, 1, [1], 0]];
-      let polls = 0;
-      const { send, result } = worker({
-        receiveSync: () => {
-          polls++;
-          host.__now += 0.1;
-          return waiting.shift();
-        },
+    describe("spinMicroseconds: an idle worker watches the doorbell", () => {
+      /** Shared memory as the pool makes it: [tasks taken up, doorbell]. */
+      const progress = () => new Int32Array(new SharedArrayBuffer(PROGRESS_FIELDS * 4));
+      /** Each clock read moves time on by 1 us; `onRead` may ring the doorbell mid-spin. */
+      function tickingClock(onRead: (now: number) => void = () => {}) {
+        vi.stubGlobal("performance", { now: () => (onRead(host.__now), (host.__now += 0.001)) });
+      }
+
+      it("takes a message that was already waiting, then one rung in while it spins, without its event loop", () => {
+        const waiting: unknown[][] = [["source", 1, "(n) => n + 1", "run", 1, 1, [1], 0]];
+        const shared = progress();
+        let rung = false;
+        tickingClock((now) => {
+          if (now > 0.02 && !rung) {
+            rung = true;
+            waiting.push(["run", 2, 1, [2], 0]);
+            Atomics.add(shared, DOORBELL, 1);
+          }
+        });
+        const { send, result } = worker({ receiveSync: () => waiting.shift() });
+        send("hello", PROTOCOL_VERSION, 0, 1, shared, 1000);
+        // Both answered before the hello's handler returned: the worker never went back to its event loop.
+        expect(result(1)).toEqual(["ok", 1, 2]);
+        expect(result(2)).toEqual(["ok", 2, 3]);
+        expect(Atomics.load(shared, TAKEN_UP)).toBe(2);
       });
-      send("hello", PROTOCOL_VERSION, 0, 1, null, 1000);
-      // The hello itself left the worker idle: it polled, found the run and answered before returning.
-      expect(result(1)).toEqual(["ok", 1, 2]);
-      expect(polls).toBeGreaterThan(2);
+
+      it("spins at most spinMicroseconds without news, and after two empty spins only every eighth time it goes idle", () => {
+        const shared = progress();
+        tickingClock();
+        let polls = 0;
+        const { send, result } = worker({ receiveSync: () => void polls++ });
+        send("hello", PROTOCOL_VERSION, 0, 1, shared, 50);
+        send("source", 1, "(n) => n");
+        const spent: number[] = [];
+        const pollsPerCall: number[] = [];
+        for (let taskId = 1; taskId <= 18; taskId++) {
+          const [before, pollsBefore] = [host.__now, polls];
+          send("run", taskId, 1, [taskId], 0);
+          expect(result(taskId)).toEqual(["ok", taskId, taskId]);
+          spent.push(host.__now - before);
+          pollsPerCall.push(polls - pollsBefore);
+        }
+        // A spin ends about 50 us after it started (1 us a clock read here), never much later.
+        expect(Math.max(...spent)).toBeLessThan(0.06);
+        // The hello and the source spun and saw nothing; from then on one spin in eight.
+        expect(pollsPerCall.map((count) => count > 0)).toEqual([false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, true, false, false]);
+      });
+
+      it("does not spin without a doorbell (no shared memory), or with spinMicroseconds 0", () => {
+        let polls = 0;
+        const first = worker({ receiveSync: () => void polls++ });
+        first.send("hello", PROTOCOL_VERSION, 0, 1, null, 1000);
+        const second = worker({ receiveSync: () => void polls++ });
+        second.send("hello", PROTOCOL_VERSION, 0, 1, progress(), 0);
+        second.send("source", 1, "(n) => n", "run", 1, 1, [1], 0);
+        expect(second.result(1)).toEqual(["ok", 1, 1]);
+        expect(polls).toBe(0);
+      });
     });
   });
 });

@@ -38,20 +38,26 @@ export interface PoolOptions {
    */
   captureCallSite?: boolean;
   /**
-   * Opt-in low latency: microseconds an idle worker keeps polling for its
-   * next task before it goes to sleep, so that a task sent within that time
-   * starts without waking a sleeping thread. The cost is CPU: each worker
-   * burns up to this long of a core after every task or batch it finishes
-   * (with sequential calls, a core per busy worker, all the time). Worth it
-   * only with spare cores and many short sequential calls; on a machine
-   * with fewer free cores than workers it makes latency worse. Where the
-   * worker cannot receive synchronously (Bun and Deno web Workers, child
+   * Microseconds an idle worker keeps watching for its next task before it
+   * goes to sleep, so that a task sent within that time starts without
+   * waking a sleeping thread: sequential calls (`await` one task, submit the
+   * next) then cost one thread wake-up per round trip instead of two. The
+   * worker watches a counter in shared memory (no lock, no syscall) and
+   * spins only while it has nothing running; after two spins in a row that
+   * saw nothing it spins only every eighth time it goes idle, so a pool
+   * whose tasks come rarely burns almost nothing, and an idle pool uses no
+   * CPU. The cost is up to this long of a core after each batch a worker
+   * finishes. 0 turns it off (workers sleep at once). Where the worker
+   * cannot receive synchronously (Bun and Deno web Workers, child
    * processes, the in-thread worker) it is accepted and has no effect.
-   * Default 0: idle workers sleep at once and use no CPU.
+   * Default 50.
    *
    * @example
    * ```ts
-   * const executor = new ThreadPoolExecutor({ maxWorkers: 2, spinMicroseconds: 50 });
+   * // Many cores, latency above all: watch longer.
+   * const executor = new ThreadPoolExecutor({ maxWorkers: 2, spinMicroseconds: 200 });
+   * // Never spin (e.g. more busy threads than cores).
+   * const frugal = new ThreadPoolExecutor({ spinMicroseconds: 0 });
    * ```
    */
   spinMicroseconds?: number;
@@ -75,6 +81,9 @@ export interface ResolvedPoolOptions {
   spinMicroseconds: number;
   clock: Clock | undefined;
 }
+
+/** How long an idle worker watches for its next task by default (see PoolOptions.spinMicroseconds; measured in internal/bench). */
+const DEFAULT_SPIN_MICROSECONDS = 50;
 
 /** The longest idle spin accepted: a second (a worker that should never sleep is a busy loop, not an option). */
 const MAX_SPIN_MICROSECONDS = 1_000_000;
@@ -133,7 +142,7 @@ export function resolvePoolOptions(options: PoolOptions | undefined, defaultMaxW
     cancelGrace: durationOption("cancelGrace", options.cancelGrace, 1000),
     name: options.name ?? "offloop",
     captureCallSite: options.captureCallSite ?? false,
-    spinMicroseconds: spin ?? 0,
+    spinMicroseconds: spin ?? DEFAULT_SPIN_MICROSECONDS,
     clock: options.clock,
   };
 }

@@ -242,6 +242,7 @@ export class WorkerPool extends ExecutorBase {
         return;
       }
     }
+    worker.ring();
   }
 
   #failUnsent(worker: WorkerSlot, task: PoolTask, error: Error): void {

@@ -1,5 +1,5 @@
 import type { Clock, TimerHandle } from "../asyncio/clock.js";
-import type { Message, Transferable } from "../protocol/protocol.js";
+import { DOORBELL, PROGRESS_FIELDS, TAKEN_UP, type Message, type Transferable } from "../protocol/protocol.js";
 import type { PoolTask } from "./pool-task.js";
 import type { WorkerHandle } from "./spawner.js";
 
@@ -20,7 +20,7 @@ export class WorkerSlot {
   readonly inFlight = new Map<number, PoolTask>();
   /** Task functions this worker has been told about. */
   readonly defined = new Set<number>();
-  /** Shared memory where the worker counts the tasks it has taken up (where the runtime shares memory). */
+  /** Shared memory (where the runtime shares it): the tasks the worker has taken up, and the doorbell the pool rings after each send. */
   readonly progress: Int32Array | undefined;
   outbox: Message = [];
   outTransfer: Transferable[] = [];
@@ -39,12 +39,12 @@ export class WorkerSlot {
   #idleTimer: TimerHandle | undefined;
 
   constructor(readonly id: number, readonly handle: WorkerHandle, readonly clock: Clock, sharedMemory: boolean) {
-    this.progress = sharedMemory ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+    this.progress = sharedMemory ? new Int32Array(new SharedArrayBuffer(PROGRESS_FIELDS * 4)) : undefined;
   }
 
   /** How many tasks the worker has taken up, if it can say (shared memory, or its last words). */
   takenUp(): number | undefined {
-    return this.progress ? Math.max(Atomics.load(this.progress, 0), this.takenUpAtExit ?? 0) : this.takenUpAtExit;
+    return this.progress ? Math.max(Atomics.load(this.progress, TAKEN_UP), this.takenUpAtExit ?? 0) : this.takenUpAtExit;
   }
 
   /** Sends what the outbox holds; throws what the host's send throws (the pool handles it). */
@@ -55,6 +55,12 @@ export class WorkerSlot {
     this.outbox = [];
     this.outTransfer = [];
     this.handle.send(message, transfer.length > 0 ? transfer : undefined);
+    this.ring();
+  }
+
+  /** Tells a worker spinning for its next message (spinMicroseconds) that one was sent. */
+  ring(): void {
+    if (this.progress) Atomics.add(this.progress, DOORBELL, 1);
   }
 
   /** The worker has work: it keeps the process alive and its idle timer stops. */

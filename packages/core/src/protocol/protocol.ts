@@ -9,11 +9,12 @@
  * pool -> worker
  *   "hello"   version, workerId, concurrency, progress, spinMicroseconds
  *                                                 first record a worker ever gets; progress is an
- *                                                 Int32Array on shared memory (or null) where the worker
- *                                                 counts the tasks it has taken up, so that after a crash
- *                                                 the pool knows exactly which tasks had started;
- *                                                 spinMicroseconds: how long an idle worker polls for
- *                                                 the next message before it sleeps (0: it sleeps at once)
+ *                                                 Int32Array on shared memory (or null): at TAKEN_UP the
+ *                                                 worker counts the tasks it has taken up, so that after a
+ *                                                 crash the pool knows exactly which tasks had started; at
+ *                                                 DOORBELL the pool counts the messages it has sent;
+ *                                                 spinMicroseconds: how long an idle worker watches the
+ *                                                 doorbell before it sleeps (0: it sleeps at once)
  *   "module"  fnId, moduleUrl, taskName           define fnId as a task from a module
  *   "source"  fnId, sourceText                    define fnId as a self-contained function
  *   "init"    fnId, args                          run the initializer before any task
@@ -47,6 +48,13 @@
  * ```
  */
 export const PROTOCOL_VERSION = 4;
+
+/** Index in the hello's shared `progress` array where the worker counts the tasks it has taken up. */
+export const TAKEN_UP = 0;
+/** Index in the hello's shared `progress` array where the pool counts the messages it has sent (the spinning worker's doorbell). */
+export const DOORBELL = 1;
+/** Length of the shared `progress` array. */
+export const PROGRESS_FIELDS = 2;
 
 /** The records the pool sends to a worker. */
 export type PoolRecords = {
