@@ -81,11 +81,35 @@ describe("Future", () => {
     expect(calls).toEqual(["first", "second cancelled", "late"]);
   });
 
-  it("an unawaited rejected Future raises no unhandled rejection (no Promise until asked)", async () => {
+  it("an unawaited rejected or cancelled Future raises no unhandled rejection (it is marked handled before it rejects)", async () => {
     const future = new Future();
     future.settle("rejected", new Error("nobody listens"));
+    const cancelled = new Future();
+    cancelled.cancel("nobody listens either");
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(future.state).toBe("rejected");
+    expect(cancelled.state).toBe("cancelled");
+    // Awaited later, it still rejects with its own error.
+    await expect(future).rejects.toThrow("nobody listens");
+    await expect(cancelled).rejects.toBeInstanceOf(CancelledError);
+  });
+
+  it("is a Promise: await, Promise.all and Promise.resolve take it as it is; then() returns a plain Promise", async () => {
+    class Sub extends Future<number> {}
+    for (const future of [new Future<number>(), new Sub()]) {
+      expect(future).toBeInstanceOf(Promise);
+      expect(future).toBeInstanceOf(Future);
+      expect(Promise.resolve(future)).toBe(future);
+      const chained = future.then((value) => value + 1);
+      expect(chained).not.toBeInstanceOf(Future);
+      expect(chained).toBeInstanceOf(Promise);
+      future.settle("fulfilled", 41);
+      expect(await future).toBe(41);
+      expect(await chained).toBe(42);
+      expect(await Promise.all([future, future])).toEqual([41, 41]);
+      expect(future.promise).toBe(future);
+      expect(Object.prototype.toString.call(future)).toBe("[object Future]");
+    }
   });
 
   it("a subclass that knows its work started reports running", () => {

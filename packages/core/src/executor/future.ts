@@ -4,10 +4,13 @@ import { CancelledError } from "../errors.js";
 export type FutureState = "pending" | "running" | "fulfilled" | "rejected" | "cancelled";
 
 /**
- * The result of a submitted task: awaitable like a Promise, and cancellable
- * like Python's `concurrent.futures.Future`. Unlike Python, cancelling a
- * running task really stops it. A Future that nobody awaits never raises an
- * unhandled rejection.
+ * The result of a submitted task: a Promise (a subclass: `await`,
+ * `Promise.all` and `then` take it as it is, with no wrapper promise), and
+ * cancellable like Python's `concurrent.futures.Future`. Unlike Python,
+ * cancelling a running task really stops it. A Future that nobody awaits
+ * never raises an unhandled rejection. Its `constructor` property is
+ * `Promise`, so that `await` and `Promise.resolve` take the fast path and
+ * `then()` returns plain Promises; use `instanceof Future` to recognise one.
  *
  * @example
  * ```ts
@@ -17,13 +20,29 @@ export type FutureState = "pending" | "running" | "fulfilled" | "rejected" | "ca
  * await future.catch((error) => error.name); // "CancelledError"
  * ```
  */
-export class Future<R = unknown> implements PromiseLike<R> {
-  #state: "pending" | "fulfilled" | "rejected" | "cancelled" = "pending";
-  #value: unknown;
-  #promise: Promise<R> | undefined;
-  #resolve: ((value: R) => void) | undefined;
-  #reject: ((reason: unknown) => void) | undefined;
+export class Future<R = unknown> extends Promise<R> {
+  /** While pending, the resolve function of the Promise the Future is; once settled, how it ended (one field: 100,000 may be pending). */
+  #resolveOrOutcome: ((value: R | PromiseLike<R>) => void) | "fulfilled" | "rejected" | "cancelled";
   #listeners: Array<(future: Future<R>) => void> | undefined;
+
+  /** then(), catch() and finally() return plain Promises. */
+  static override get [Symbol.species](): PromiseConstructor {
+    return Promise;
+  }
+
+  /** Futures are made by executors (`submit`); `executor` is for Promise's own statics, which build instances of the class. */
+  constructor(executor?: (resolve: (value: R | PromiseLike<R>) => void, reject: (reason?: unknown) => void) => void) {
+    super(executor ?? captureResolve);
+    // then() and await treat a Future (of any subclass) as the plain Promise it is: no wrapper promise, no extra turn.
+    const prototype = new.target.prototype;
+    if (prototype.constructor !== Promise) Object.defineProperty(prototype, "constructor", { value: Promise, writable: true, configurable: true });
+    if (executor === undefined) {
+      this.#resolveOrOutcome = captured as (value: R | PromiseLike<R>) => void;
+      captured = undefined;
+    } else {
+      this.#resolveOrOutcome = "fulfilled";
+    }
+  }
 
   /**
    * Called by `cancel()` while the Future is unsettled; the owner stops the
@@ -41,12 +60,14 @@ export class Future<R = unknown> implements PromiseLike<R> {
 
   /** `"pending"`, `"running"`, `"fulfilled"`, `"rejected"` or `"cancelled"`. */
   get state(): FutureState {
-    return this.#state === "pending" && this.started ? "running" : this.#state;
+    const outcome = this.#resolveOrOutcome;
+    if (typeof outcome !== "function") return outcome;
+    return this.started ? "running" : "pending";
   }
 
   /** True once the Future has settled (fulfilled, rejected or cancelled). */
   done(): boolean {
-    return this.#state !== "pending";
+    return typeof this.#resolveOrOutcome !== "function";
   }
 
   /**
@@ -56,20 +77,21 @@ export class Future<R = unknown> implements PromiseLike<R> {
    * false when the Future had already settled.
    */
   cancel(reason?: unknown): boolean {
-    if (this.#state !== "pending") return false;
+    if (this.done()) return false;
     this.onCancel(reason instanceof CancelledError ? reason : new CancelledError(cancelMessage(reason), { cause: reason }));
     return true;
   }
 
   /** Settles the Future once; later calls are ignored. Returns whether this call settled it. */
   settle(state: "fulfilled" | "rejected" | "cancelled", value: unknown): boolean {
-    if (this.#state !== "pending") return false;
-    this.#state = state;
-    this.#value = value;
-    if (this.#promise) {
-      if (state === "fulfilled") this.#resolve!(value as R);
-      else this.#reject!(value);
-      this.#resolve = this.#reject = undefined;
+    const resolve = this.#resolveOrOutcome;
+    if (typeof resolve !== "function") return false;
+    this.#resolveOrOutcome = state;
+    if (state === "fulfilled") resolve(value as R);
+    else {
+      // A Future that nobody awaits never raises an unhandled rejection: it is marked handled first.
+      promiseThen.call(this, undefined, ignore);
+      resolve(Promise.reject(value));
     }
     const listeners = this.#listeners;
     if (listeners) {
@@ -81,43 +103,26 @@ export class Future<R = unknown> implements PromiseLike<R> {
 
   /** Calls `listener` once when the Future settles (at once if it has). */
   onSettled(listener: (future: Future<R>) => void): void {
-    if (this.#state !== "pending") listener(this);
+    if (this.done()) listener(this);
     else (this.#listeners ??= []).push(listener);
   }
 
-  /** The Promise behind the Future, made on first use. */
+  /** The Future itself: it is a Promise (kept for code written when it was only awaitable). */
   get promise(): Promise<R> {
-    if (!this.#promise) {
-      if (this.#state === "pending") {
-        this.#promise = new Promise<R>((resolve, reject) => {
-          this.#resolve = resolve;
-          this.#reject = reject;
-        });
-      } else {
-        this.#promise = this.#state === "fulfilled" ? Promise.resolve(this.#value as R) : Promise.reject(this.#value);
-      }
-    }
-    return this.#promise;
-  }
-
-  then<T1 = R, T2 = never>(
-    onFulfilled?: ((value: R) => T1 | PromiseLike<T1>) | null,
-    onRejected?: ((reason: any) => T2 | PromiseLike<T2>) | null,
-  ): Promise<T1 | T2> {
-    return this.promise.then(onFulfilled, onRejected);
-  }
-
-  catch<T = never>(onRejected?: ((reason: any) => T | PromiseLike<T>) | null): Promise<R | T> {
-    return this.promise.catch(onRejected);
-  }
-
-  finally(onFinally?: (() => void) | null): Promise<R> {
-    return this.promise.finally(onFinally);
+    return this;
   }
 
   get [Symbol.toStringTag](): string {
     return "Future";
   }
+}
+
+const promiseThen = Promise.prototype.then;
+const ignore = () => {};
+let captured: ((value: never) => void) | undefined;
+/** The executor of every Future: hands its resolve function over without a closure per Future. */
+function captureResolve(resolve: (value: never) => void): void {
+  captured = resolve;
 }
 
 function cancelMessage(reason: unknown): string {
