@@ -91,17 +91,17 @@ async function rawFork({ workers, serialization }) {
   };
 }
 
-async function offloopThreads({ workers, captureCallSite }) {
+async function offloopThreads({ workers, spinMicroseconds }) {
   const { ThreadPoolExecutor } = await import("@offloop/node-worker-threads");
   const { default: tasks } = await import("./workers/offloop-tasks.mjs");
-  const executor = new ThreadPoolExecutor({ maxWorkers: workers, ...(captureCallSite === false ? { captureCallSite } : {}) });
+  const executor = new ThreadPoolExecutor({ maxWorkers: workers, ...(spinMicroseconds !== undefined ? { spinMicroseconds } : {}) });
   return offloopRow(executor, tasks);
 }
 
-async function offloopProcesses({ workers, captureCallSite }) {
+async function offloopProcesses({ workers }) {
   const { ProcessPoolExecutor } = await import("@offloop/node-child-process");
   const { default: tasks } = await import("./workers/offloop-tasks.mjs");
-  const executor = new ProcessPoolExecutor({ maxWorkers: workers, ...(captureCallSite === false ? { captureCallSite } : {}) });
+  const executor = new ProcessPoolExecutor({ maxWorkers: workers });
   return offloopRow(executor, tasks, { transfer: false });
 }
 
@@ -197,7 +197,7 @@ export function* range(n) {
 export const nodeRows = {
   "raw-postmessage": { label: "raw postMessage (id->resolver map)", create: rawPostMessage, floor: "raw-postmessage" },
   "offloop-threads": { label: "offloop ThreadPoolExecutor (defaults)", create: (o) => offloopThreads(o), floor: "raw-postmessage" },
-  "offloop-threads-nocs": { label: "offloop ThreadPoolExecutor (captureCallSite: false)", create: (o) => offloopThreads({ ...o, captureCallSite: false }), floor: "raw-postmessage" },
+  "offloop-threads-nospin": { label: "offloop ThreadPoolExecutor (spinMicroseconds: 0)", create: (o) => offloopThreads({ ...o, spinMicroseconds: 0 }), floor: "raw-postmessage" },
   piscina: { label: "piscina 5.3.2", create: piscina, floor: "raw-postmessage" },
   tinypool: { label: "tinypool 2.2.0", create: tinypool, floor: "raw-postmessage" },
   workerpool: { label: "workerpool 10.0.3 (thread)", create: workerpool, floor: "raw-postmessage" },

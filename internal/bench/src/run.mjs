@@ -4,6 +4,7 @@
 //
 //   node src/run.mjs           full run: writes RESULTS.md and results.json
 //   node src/run.mjs --smoke   few rounds, small N, no thresholds; writes nothing (CI)
+//   node24 src/run.mjs --suffix=node24 --only=...   writes RESULTS-node24.md and results-node24.json instead
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, totalmem, release } from "node:os";
@@ -22,6 +23,8 @@ if (process.argv.includes("--report")) {
 const only = process.argv.find((arg) => arg.startsWith("--only="))?.slice(7).split(",");
 const scenariosArg = process.argv.find((arg) => arg.startsWith("--scenarios="))?.slice(12).split(",");
 const roundsArg = process.argv.find((arg) => arg.startsWith("--rounds="))?.slice(9);
+// A second run on another Node line (rows measure with the runner's Node) writes beside the main results.
+const suffix = process.argv.find((arg) => arg.startsWith("--suffix="))?.slice(9);
 const root = new URL("../../../", import.meta.url);
 const benchDir = new URL("../", import.meta.url);
 const bin = (name) => fileURLToPath(new URL(`node_modules/.bin/${name}`, root));
@@ -88,7 +91,7 @@ const rows = [
   { id: "sab-wait", label: "SharedArrayBuffer Atomics.wait/notify ping-pong", run: node("sab-wait"), scenarios: ["latency"], floor: "raw-postmessage" },
   { id: "sab-spin", label: "SharedArrayBuffer spinning ping-pong (2 cores busy)", run: node("sab-spin"), scenarios: ["latency"], floor: "raw-postmessage" },
   { id: "offloop-threads", label: "offloop ThreadPoolExecutor (defaults)", run: node("offloop-threads"), scenarios: ALL, floor: "raw-postmessage" },
-  { id: "offloop-threads-nocs", label: "offloop ThreadPoolExecutor (captureCallSite: false)", run: node("offloop-threads-nocs"), scenarios: ["latency", "throughput", "map"], floor: "raw-postmessage" },
+  { id: "offloop-threads-nospin", label: "offloop ThreadPoolExecutor (spinMicroseconds: 0)", run: node("offloop-threads-nospin"), scenarios: ["latency", "throughput"], floor: "raw-postmessage" },
   { id: "piscina", peer: true, label: "piscina 5.3.2", run: node("piscina"), scenarios: ALL, floor: "raw-postmessage" },
   { id: "tinypool", peer: true, label: "tinypool 2.2.0", run: node("tinypool"), scenarios: ALL, floor: "raw-postmessage" },
   { id: "workerpool", peer: true, label: "workerpool 10.0.3 (workerType: thread)", run: node("workerpool"), scenarios: ALL, floor: "raw-postmessage" },
@@ -237,6 +240,10 @@ if (smoke) {
     console.error(`offloop's own rows hung in shutdown:\n${ownHung.join("\n")}`);
     process.exitCode = 1;
   }
+} else if (suffix) {
+  writeFileSync(new URL(`./results-${suffix}.json`, benchDir), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(new URL(`./RESULTS-${suffix}.md`, benchDir), markdown.split("## Notes")[0] + `See RESULTS.md for the notes.\n`);
+  console.log(`wrote internal/bench/RESULTS-${suffix}.md and results-${suffix}.json in ${report.seconds} s`);
 } else if (only || scenariosArg) {
   console.log(markdown.split("## Notes")[0]);
 } else {

@@ -437,6 +437,23 @@ describe("serve", () => {
         expect(pollsPerCall.map((count) => count > 0)).toEqual([false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, true, false, false]);
       });
 
+      it("a port whose synchronous receive throws (Deno's parentPort) is never polled again; tasks still run", () => {
+        tickingClock();
+        let polls = 0;
+        const { send, result } = worker({
+          receiveSync: () => {
+            polls++;
+            throw new TypeError('The "port" argument must be a MessagePort instance');
+          },
+        });
+        send("hello", PROTOCOL_VERSION, 0, 1, progress(), 1000);
+        send("source", 1, "(n) => n", "run", 1, 1, [1], 0);
+        send("run", 2, 1, [2], 0);
+        expect(result(1)).toEqual(["ok", 1, 1]);
+        expect(result(2)).toEqual(["ok", 2, 2]);
+        expect(polls).toBe(1);
+      });
+
       it("does not spin without a doorbell (no shared memory), or with spinMicroseconds 0", () => {
         let polls = 0;
         const first = worker({ receiveSync: () => void polls++ });

@@ -2,7 +2,7 @@
  * The worker entry of @offloop/node-worker-threads: it serves tasks for the
  * pool on the other side of `parentPort`. Users never import it.
  */
-import { parentPort, receiveMessageOnPort } from "node:worker_threads";
+import { MessagePort, parentPort, receiveMessageOnPort } from "node:worker_threads";
 import { serve } from "@offloop/core/worker";
 
 const port = parentPort;
@@ -10,6 +10,7 @@ if (!port) throw new Error("@offloop/node-worker-threads/worker must run inside 
 serve({
   postMessage: (message, transfer) => port.postMessage(message, transfer as never),
   onMessage: (listener) => port.on("message", listener),
-  // For spinMicroseconds: an idle worker polls the port instead of sleeping.
-  receiveSync: () => receiveMessageOnPort(port)?.message as unknown[] | undefined,
+  // For spinMicroseconds: an idle worker takes its next message at once. Where parentPort is not a real
+  // MessagePort (Deno's node:worker_threads), receiveMessageOnPort refuses it: no spinning there.
+  ...(port instanceof MessagePort ? { receiveSync: () => receiveMessageOnPort(port)?.message as unknown[] | undefined } : {}),
 }, { exitHooks: true });

@@ -137,7 +137,7 @@ class WorkerServer {
       let seen = Atomics.load(doorbell, DOORBELL);
       let deadline = performance.now() + this.#spinMs;
       while (this.#isIdle()) {
-        const message = this.port.receiveSync!();
+        const message = this.#receiveSync();
         if (message !== undefined) {
           handled = true;
           this.#handle(message);
@@ -147,13 +147,23 @@ class WorkerServer {
         // Everything sent before the bell read `seen` has been received: wait for the next ring.
         let ring: number;
         while ((ring = Atomics.load(doorbell, DOORBELL)) === seen) {
-          if (performance.now() > deadline) return;
+          if (this.#spinMs === 0 || performance.now() > deadline) return;
         }
         seen = ring;
       }
     } finally {
       this.#spinning = false;
       this.#spinMisses = handled ? 0 : this.#spinMisses + 1;
+    }
+  }
+
+  /** The port's synchronous receive; a port that refuses it (throws) is never polled again. */
+  #receiveSync(): Message | undefined {
+    try {
+      return this.port.receiveSync!();
+    } catch {
+      this.#spinMs = 0;
+      return undefined;
     }
   }
 
