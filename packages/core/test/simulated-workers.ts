@@ -22,6 +22,8 @@ export interface SimulatedWorkersOptions {
   beforeSend?: (message: unknown[], worker: SimWorker) => void;
   /** Rewrites each message a worker sends (after it was copied), e.g. to speak another protocol version. */
   toPool?: (message: unknown[], worker: SimWorker) => unknown[];
+  /** While it returns true, messages to the pool wait in `held` (posted, not yet dispatched) until `releaseHeld()`. */
+  holdToPool?: (worker: SimWorker) => boolean;
 }
 
 /** One simulated worker. */
@@ -37,6 +39,8 @@ export class SimWorker {
   toWorker: ((message: unknown[]) => void) | undefined;
   readonly exitListeners: Array<(code: number | null) => void> = [];
   readonly served: ServedWorker;
+  /** Messages posted to the pool and not dispatched yet (see holdToPool); a kill loses them, as a web Worker's terminate() does. */
+  readonly held: unknown[][] = [];
 
   constructor(
     readonly workerId: number,
@@ -48,6 +52,10 @@ export class SimWorker {
         if (!this.outgoingOpen) return;
         let copy = structuredClone(message, transfer ? { transfer: transfer as never[] } : undefined) as unknown[];
         if (harness.options.toPool) copy = harness.options.toPool(copy, this);
+        if (harness.options.holdToPool?.(this)) {
+          this.held.push(copy);
+          return;
+        }
         queueMicrotask(() => {
           if (!this.toPool) return;
           this.sent.push(copy);
@@ -77,6 +85,15 @@ export class SimWorker {
     });
   }
 
+  /** Dispatches the held messages to the pool, in order. */
+  releaseHeld(): void {
+    for (const message of this.held.splice(0)) {
+      if (!this.toPool) return;
+      this.sent.push(message);
+      this.toPool(message);
+    }
+  }
+
   /** Ends the worker; `lost`: a kill nothing intercepts, so messages on their way are lost. */
   die(code: number, lost: boolean): void {
     if (!this.alive) return;
@@ -84,7 +101,10 @@ export class SimWorker {
     this.outgoingOpen = false;
     this.exitCode = code;
     this.harness.live.delete(this);
-    if (lost) this.toPool = undefined;
+    if (lost) {
+      this.toPool = undefined;
+      this.held.length = 0;
+    }
     // A dead worker runs nothing more: stop its server (its own timers, e.g. a long batch's next slice,
     // would otherwise go on taking up tasks on this thread). Its last words go nowhere: outgoing is closed.
     this.served.flushBeforeExit(true);

@@ -622,6 +622,55 @@ describe("WorkerPool: cancel, timeout, signal", () => {
     await pool.shutdown();
   });
 
+  it("before a forced stop, results the worker already posted are read first (a web Worker's terminate() drops undispatched messages)", async () => {
+    let holding = false;
+    const { pool, clock, workers } = setup({ maxWorkers: 1, cancelGrace: 100 }, { sharedMemory: true, holdToPool: () => holding });
+    await pool.submit(double, 0);
+    holding = true;
+    // Handed over together: a finishes and posts its result (held: not dispatched yet), b runs forever.
+    const a = pool.submit(double, 21);
+    const b = pool.submit(never);
+    await until(() => workers.spawned[0]!.held.length > 0, "a's result was posted");
+    b.cancel();
+    await macrotask();
+    clock.advance(100);
+    await macrotask();
+    // The grace is over, but the worker posted a message the pool has not read: it waits for it.
+    expect(workers.spawned[0]!.alive).toBe(true);
+    holding = false;
+    workers.spawned[0]!.releaseHeld();
+    expect(await a).toBe(42);
+    clock.advance(5);
+    await until(() => !workers.spawned[0]!.alive, "the worker was terminated");
+    expect(await rejection(b)).toBeInstanceOf(CancelledError);
+    expect(pool.stats).toMatchObject({ completed: 2, cancelled: 1 });
+    await pool.shutdown();
+  });
+
+  it("before a forced stop the pool waits for unread messages only so long (20 x 5 ms), then stops the worker", async () => {
+    let holding = false;
+    const { pool, clock, workers } = setup({ maxWorkers: 1, cancelGrace: 100 }, { sharedMemory: true, holdToPool: () => holding });
+    await pool.submit(double, 0);
+    holding = true;
+    const a = pool.submit(double, 21);
+    const b = pool.submit(never);
+    await until(() => workers.spawned[0]!.held.length > 0, "a's result was posted");
+    b.cancel();
+    await macrotask();
+    clock.advance(100);
+    for (let wait = 0; wait < 19; wait++) {
+      await macrotask();
+      clock.advance(5);
+    }
+    await macrotask();
+    expect(workers.spawned[0]!.alive).toBe(true);
+    clock.advance(5);
+    await until(() => !workers.spawned[0]!.alive, "the worker was terminated");
+    // Its result never reached the pool: a had been taken up, so it fails as crashed (what a real host does after such a loss).
+    expect(await rejection(a)).toBeInstanceOf(WorkerCrashedError);
+    await pool.shutdown();
+  });
+
   it("a task cancelled before its worker reached it gets a full grace period once it may have started", async () => {
     const { pool, clock, workers } = setup({ maxWorkers: 1, cancelGrace: 100, concurrentTasksPerWorker: 1 });
     await pool.submit(double, 0);

@@ -22,6 +22,9 @@ import { releaseHeldBy } from "../shared/owners.js";
 
 /** Consecutive workers that exit before they are ready, after which queued tasks fail instead of waiting. */
 const MAX_START_FAILURES = 3;
+/** Before a forced stop, how often (and how many ms apart) the pool waits for messages the worker already posted. */
+const UNREAD_WAITS = 20;
+const UNREAD_WAIT_MS = 5;
 
 /**
  * The engine behind every offloop executor: queue, batching, dispatch,
@@ -292,6 +295,7 @@ export class WorkerPool extends ExecutorBase {
   }
 
   #receive(worker: WorkerSlot, visitor: RecordVisitor<WorkerRecords>, message: Message): void {
+    worker.messagesRead++;
     this.#reported = 0;
     try {
       decodeRecords<WorkerRecords>(message, visitor);
@@ -468,9 +472,29 @@ export class WorkerPool extends ExecutorBase {
         this.#armGraceTimer(worker, task);
         return;
       }
-      worker.lastError = new Error(`Worker ${worker.id} was terminated: a cancelled task did not stop within cancelGrace (${this.options.cancelGrace} ms)`);
-      worker.retire();
+      this.#forceStop(worker, task, UNREAD_WAITS);
     }, this.options.cancelGrace);
+  }
+
+  /**
+   * Terminates the worker of a cancelled task that did not stop. What the
+   * worker posted before must be read first: a web Worker's terminate()
+   * drops messages not yet dispatched (Bun, Deno), which would turn results
+   * of finished tasks into crashes. The pool waits for them a few
+   * milliseconds at a time (they are already on their way), at most
+   * UNREAD_WAITS times.
+   */
+  #forceStop(worker: WorkerSlot, task: PoolTask, waitsLeft: number): void {
+    if (worker.inFlight.get(task.id) !== task || worker.exited) return;
+    if (waitsLeft > 0 && worker.hasUnreadMessages()) {
+      task.graceTimer = this.#clock.setTimeout(() => {
+        task.graceTimer = undefined;
+        this.#forceStop(worker, task, waitsLeft - 1);
+      }, UNREAD_WAIT_MS);
+      return;
+    }
+    worker.lastError = new Error(`Worker ${worker.id} was terminated: a cancelled task did not stop within cancelGrace (${this.options.cancelGrace} ms)`);
+    worker.retire();
   }
 
 

@@ -1,5 +1,5 @@
 import type { Clock, TimerHandle } from "../asyncio/clock.js";
-import { DOORBELL, PROGRESS_FIELDS, TAKEN_UP, type Message, type Transferable } from "../protocol/protocol.js";
+import { DOORBELL, POSTED, PROGRESS_FIELDS, TAKEN_UP, type Message, type Transferable } from "../protocol/protocol.js";
 import type { PoolTask } from "./pool-task.js";
 import type { WorkerHandle } from "./spawner.js";
 
@@ -34,6 +34,8 @@ export class WorkerSlot {
   lastMark = 0;
   /** The worker's own account of the tasks it took up, sent just before an exit it could see. */
   takenUpAtExit: number | undefined;
+  /** Messages read from the worker (compared with the count it keeps in shared memory: see POSTED). */
+  messagesRead = 0;
   lastError: unknown;
   #referenced = true;
   #idleTimer: TimerHandle | undefined;
@@ -45,6 +47,12 @@ export class WorkerSlot {
   /** How many tasks the worker has taken up, if it can say (shared memory, or its last words). */
   takenUp(): number | undefined {
     return this.progress ? Math.max(Atomics.load(this.progress, TAKEN_UP), this.takenUpAtExit ?? 0) : this.takenUpAtExit;
+  }
+
+  /** Whether the worker has posted messages the pool has not read yet (where it can say: shared memory). */
+  hasUnreadMessages(): boolean {
+    // The first message, "ready", goes before the worker has the shared array, so it is not in its count.
+    return this.progress !== undefined && Atomics.load(this.progress, POSTED) > this.messagesRead - 1;
   }
 
   /** Sends what the outbox holds; throws what the host's send throws (the pool handles it). */

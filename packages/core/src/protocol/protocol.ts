@@ -12,7 +12,8 @@
  *                                                 Int32Array on shared memory (or null): at TAKEN_UP the
  *                                                 worker counts the tasks it has taken up, so that after a
  *                                                 crash the pool knows exactly which tasks had started; at
- *                                                 DOORBELL the pool counts the messages it has sent;
+ *                                                 DOORBELL the pool counts the messages it has sent, at
+ *                                                 POSTED the worker counts the messages it has posted;
  *                                                 spinMicroseconds: how long an idle worker watches the
  *                                                 doorbell before it sleeps (0: it sleeps at once)
  *   "module"  fnId, moduleUrl, taskName           define fnId as a task from a module
@@ -53,8 +54,14 @@ export const PROTOCOL_VERSION = 4;
 export const TAKEN_UP = 0;
 /** Index in the hello's shared `progress` array where the pool counts the messages it has sent (the spinning worker's doorbell). */
 export const DOORBELL = 1;
+/**
+ * Index in the hello's shared `progress` array where the worker counts the messages it has posted, so
+ * that before a forced stop the pool can wait for those it has not read yet (a web Worker's terminate()
+ * drops messages the pool has not dispatched, on Bun and Deno).
+ */
+export const POSTED = 2;
 /** Length of the shared `progress` array. */
-export const PROGRESS_FIELDS = 2;
+export const PROGRESS_FIELDS = 3;
 
 /** The records the pool sends to a worker. */
 export type PoolRecords = {

@@ -1,7 +1,7 @@
 import type { Transferable } from "../protocol/protocol.js";
 import { TaskArgumentError, TaskDefinitionError, UnknownTaskError, CancelledError } from "../errors.js";
 import { findUncloneable } from "../protocol/find-uncloneable.js";
-import { decodeRecords, DOORBELL, encodeForPool, PROTOCOL_VERSION, TAKEN_UP, splitRecords, type Message, type PoolRecords, type RecordVisitor, type SerializedError, type WorkerOp, type WorkerRecords } from "../protocol/protocol.js";
+import { decodeRecords, DOORBELL, encodeForPool, POSTED, PROTOCOL_VERSION, TAKEN_UP, splitRecords, type Message, type PoolRecords, type RecordVisitor, type SerializedError, type WorkerOp, type WorkerRecords } from "../protocol/protocol.js";
 import { deserializeError, isSerializedError, serializeError, withoutOwnFrames } from "../protocol/serialize-error.js";
 import { setActiveTask, type ActiveTask, type TaskContext } from "./task-context.js";
 import { registeredTasks } from "../tasks.js";
@@ -203,9 +203,15 @@ class WorkerServer {
     this.#resultsInOutbox = 0;
     try {
       this.port.postMessage(message, transfer.length > 0 ? transfer : undefined);
+      this.#countPosted();
     } catch {
       this.#sendRecordsOneByOne(message, transfer);
     }
+  }
+
+  /** Says in shared memory that one more message is on its way to the pool (see POSTED). */
+  #countPosted(): void {
+    if (this.#progress !== undefined && this.#progress.length > POSTED) Atomics.add(this.#progress, POSTED, 1);
   }
 
   /** After a send failed: send each record alone, and turn each result that cannot be sent into an error. Never throws. */
@@ -215,6 +221,7 @@ class WorkerServer {
       const ownTransfer = transfer.filter((item) => containsTransferable(record, item));
       try {
         this.port.postMessage(record, ownTransfer.length > 0 ? ownTransfer : undefined);
+        this.#countPosted();
       } catch (error) {
         if (op !== "ok" && op !== "error" && op !== "progress") continue;
         const what = op === "ok" ? "result" : op === "error" ? "error" : "progress value";
@@ -226,6 +233,7 @@ class WorkerServer {
         } catch {
           this.port.postMessage(["error", record[1], serializeError(new TaskArgumentError(`Cannot send the task's ${what} back to the caller: ${path}`))]);
         }
+        this.#countPosted();
       }
     }
   }
