@@ -622,12 +622,13 @@ describe("WorkerPool: cancel, timeout, signal", () => {
     await pool.shutdown();
   });
 
-  it("before a forced stop, results the worker already posted are read first (a web Worker's terminate() drops undispatched messages)", async () => {
+  /** A worker whose result for `a` is posted but not dispatched (held) while `b`, cancelled, runs forever; cancelGrace 100 has just run out. */
+  async function graceOverWithUnreadResult() {
     let holding = false;
     const { pool, clock, workers } = setup({ maxWorkers: 1, cancelGrace: 100 }, { sharedMemory: true, holdToPool: () => holding });
     await pool.submit(double, 0);
     holding = true;
-    // Handed over together: a finishes and posts its result (held: not dispatched yet), b runs forever.
+    // Handed over together: a finishes and posts its result, b runs forever.
     const a = pool.submit(double, 21);
     const b = pool.submit(never);
     await until(() => workers.spawned[0]!.held.length > 0, "a's result was posted");
@@ -635,10 +636,18 @@ describe("WorkerPool: cancel, timeout, signal", () => {
     await macrotask();
     clock.advance(100);
     await macrotask();
+    const release = () => {
+      holding = false;
+      workers.spawned[0]!.releaseHeld();
+    };
+    return { pool, clock, workers, a, b, release };
+  }
+
+  it("before a forced stop, results the worker already posted are read first (a web Worker's terminate() drops undispatched messages)", async () => {
+    const { pool, clock, workers, a, b, release } = await graceOverWithUnreadResult();
     // The grace is over, but the worker posted a message the pool has not read: it waits for it.
     expect(workers.spawned[0]!.alive).toBe(true);
-    holding = false;
-    workers.spawned[0]!.releaseHeld();
+    release();
     expect(await a).toBe(42);
     clock.advance(5);
     await until(() => !workers.spawned[0]!.alive, "the worker was terminated");
@@ -648,19 +657,10 @@ describe("WorkerPool: cancel, timeout, signal", () => {
   });
 
   it("before a forced stop the pool waits for unread messages only so long (20 x 5 ms), then stops the worker", async () => {
-    let holding = false;
-    const { pool, clock, workers } = setup({ maxWorkers: 1, cancelGrace: 100 }, { sharedMemory: true, holdToPool: () => holding });
-    await pool.submit(double, 0);
-    holding = true;
-    const a = pool.submit(double, 21);
-    const b = pool.submit(never);
-    await until(() => workers.spawned[0]!.held.length > 0, "a's result was posted");
-    b.cancel();
-    await macrotask();
-    clock.advance(100);
+    const { pool, clock, workers, a } = await graceOverWithUnreadResult();
     for (let wait = 0; wait < 19; wait++) {
-      await macrotask();
       clock.advance(5);
+      await macrotask();
     }
     await macrotask();
     expect(workers.spawned[0]!.alive).toBe(true);
