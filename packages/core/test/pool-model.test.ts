@@ -170,7 +170,12 @@ describe("WorkerPool against a reference model (simulated workers, manual clock)
   it("exits, throws, timeouts and cancels cost exactly their own task; every Future settles; no task runs twice", async () => {
     await fc.assert(
       fc.asyncProperty(config, fc.array(command(false), { maxLength: 60 }), (settings, commands) => runScript(commands, { ...settings, withKills: false })),
-      { numRuns: Number(globalThis.process?.env.OFFLOOP_MODEL_RUNS ?? 500) },
+      {
+        numRuns: Number(globalThis.process?.env.OFFLOOP_MODEL_RUNS ?? 500),
+        // Found in CI: three workers force-stopped (cancelGrace) before the pool heard from them were
+        // counted as failed starts, and the pool then refused every task with WorkerStartError.
+        examples: [[{ maxWorkers: 3, concurrency: 1, sharedMemory: false }, [{ op: "timeout", ms: 0 }, { op: "cancelAdd" }, { op: "cancelAdd" }, { op: "advance", ms: 100 }, { op: "timeout", ms: 0 }]]],
+      },
     );
   }, 120_000);
 

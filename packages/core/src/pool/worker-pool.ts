@@ -426,8 +426,13 @@ export class WorkerPool extends ExecutorBase {
    * terminated for a task it has not begun.
    */
   #mayBeRunning(task: PoolTask): boolean {
-    const takenUp = task.worker?.takenUp();
-    return takenUp !== undefined ? task.seq <= takenUp : this.#isPossiblyStarted(task);
+    const worker = task.worker;
+    const takenUp = worker?.takenUp();
+    if (takenUp !== undefined) return task.seq <= takenUp;
+    // Nothing heard from the worker yet: as at its exit (accountForExit), it has started nothing. A forced
+    // stop now would also count as a failed start, and three of those make the pool refuse all work.
+    if (!worker?.ready) return false;
+    return this.#isPossiblyStarted(task);
   }
 
   /** Cancels or times out a task: settle it now, and make sure its work stops. */
