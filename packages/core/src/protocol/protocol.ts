@@ -50,17 +50,44 @@
  */
 export const PROTOCOL_VERSION = 4;
 
-/** Index in the hello's shared `progress` array where the worker counts the tasks it has taken up. */
+/**
+ * Index in the hello's shared `progress` array where the worker counts the tasks it has taken up.
+ *
+ * @example
+ * ```ts
+ * const started = Atomics.load(progress, TAKEN_UP); // tasks 1..started had begun
+ * ```
+ */
 export const TAKEN_UP = 0;
-/** Index in the hello's shared `progress` array where the pool counts the messages it has sent (the spinning worker's doorbell). */
+/**
+ * Index in the hello's shared `progress` array where the pool counts the messages it has sent (the spinning worker's doorbell).
+ *
+ * @example
+ * ```ts
+ * worker.postMessage(message);
+ * Atomics.add(progress, DOORBELL, 1); // a spinning worker takes it without being woken
+ * ```
+ */
 export const DOORBELL = 1;
 /**
  * Index in the hello's shared `progress` array where the worker counts the messages it has posted, so
  * that before a forced stop the pool can wait for those it has not read yet (a web Worker's terminate()
  * drops messages the pool has not dispatched, on Bun and Deno).
+ *
+ * @example
+ * ```ts
+ * const unread = Atomics.load(progress, POSTED) - messagesReadSinceReady;
+ * ```
  */
 export const POSTED = 2;
-/** Length of the shared `progress` array. */
+/**
+ * Length of the shared `progress` array.
+ *
+ * @example
+ * ```ts
+ * const progress = new Int32Array(new SharedArrayBuffer(PROGRESS_FIELDS * Int32Array.BYTES_PER_ELEMENT));
+ * ```
+ */
 export const PROGRESS_FIELDS = 3;
 
 /** The records the pool sends to a worker. */
