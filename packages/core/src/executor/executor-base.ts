@@ -5,7 +5,7 @@ import { submissionRefusal, type AdmissionState } from "./submission-refusal.js"
 import { armRunOptions } from "./run-options.js";
 import type { TimeoutError } from "../errors.js";
 import type { Clock } from "../asyncio/clock.js";
-import { mapChunksWithExecutor, mapWithExecutor } from "./map.js";
+import { mapChunksWithExecutor, mapWithExecutor, type SubmitChunk } from "./map.js";
 import { describeTask, type TaskLike } from "../tasks.js";
 
 /**
@@ -61,14 +61,7 @@ export abstract class ExecutorBase implements Executor {
    * `chunkSize` items travel as one task.
    */
   map<T, R>(task: TaskLike<[T], R>, items: Iterable<T> | AsyncIterable<T>, options?: MapOptions): AsyncIterableIterator<Awaited<R>> {
-    describeTask(task);
-    const callSite = this.captureCallSite ? new Error("map() called here") : undefined;
-    return mapWithExecutor<T, Awaited<R>>(
-      (chunk, runOptions) => this.enqueue(task, chunk, runOptions, true, callSite) as Future<Awaited<R>[]>,
-      items,
-      options,
-      this.mapParallelism,
-    );
+    return mapWithExecutor(this.#chunkSubmitter(task, "map"), items, options, this.mapParallelism);
   }
 
   /**
@@ -86,14 +79,14 @@ export abstract class ExecutorBase implements Executor {
    * ```
    */
   mapChunks<T, R>(task: TaskLike<[T], R>, items: Iterable<T> | AsyncIterable<T>, options?: MapOptions): AsyncIterableIterator<Awaited<R>[]> {
+    return mapChunksWithExecutor(this.#chunkSubmitter(task, "mapChunks"), items, options, this.mapParallelism);
+  }
+
+  /** How `map` and `mapChunks` run one chunk of items as one task (checked, and with one call site per call when captured). */
+  #chunkSubmitter<T, R>(task: TaskLike<[T], R>, method: "map" | "mapChunks"): SubmitChunk<T, Awaited<R>> {
     describeTask(task);
-    const callSite = this.captureCallSite ? new Error("mapChunks() called here") : undefined;
-    return mapChunksWithExecutor<T, Awaited<R>>(
-      (chunk, runOptions) => this.enqueue(task, chunk, runOptions, true, callSite) as Future<Awaited<R>[]>,
-      items,
-      options,
-      this.mapParallelism,
-    );
+    const callSite = this.captureCallSite ? new Error(`${method}() called here`) : undefined;
+    return (chunk, runOptions) => this.enqueue(task, chunk, runOptions, true, callSite) as Future<Awaited<R>[]>;
   }
 
   #submitted = 0;

@@ -502,7 +502,6 @@ export class WorkerPool extends ExecutorBase {
     worker.retire();
   }
 
-
   #onExit(worker: WorkerSlot, code: number | null, signal?: string | null): void {
     if (worker.exited) return;
     worker.markExited();

@@ -129,7 +129,7 @@ class WorkerServer {
    */
   #spin(): void {
     const doorbell = this.#progress;
-    if (this.#spinning || doorbell === undefined || doorbell.length < 2) return;
+    if (this.#spinning || doorbell === undefined || doorbell.length <= DOORBELL) return;
     if (this.#spinMisses >= 2 && (++this.#spinsSkipped & 7) !== 0) return;
     this.#spinning = true;
     let handled = false;
@@ -202,15 +202,15 @@ class WorkerServer {
     this.#outTransfer = [];
     this.#resultsInOutbox = 0;
     try {
-      this.port.postMessage(message, transfer.length > 0 ? transfer : undefined);
-      this.#countPosted();
+      this.#postToPool(message, transfer.length > 0 ? transfer : undefined);
     } catch {
       this.#sendRecordsOneByOne(message, transfer);
     }
   }
 
-  /** Says in shared memory that one more message is on its way to the pool (see POSTED). */
-  #countPosted(): void {
+  /** Posts to the pool, and says in shared memory that one more message is on its way (see POSTED). */
+  #postToPool(message: Message, transfer?: Transferable[]): void {
+    this.port.postMessage(message, transfer);
     if (this.#progress !== undefined && this.#progress.length > POSTED) Atomics.add(this.#progress, POSTED, 1);
   }
 
@@ -220,8 +220,7 @@ class WorkerServer {
       const op = record[0] as WorkerOp;
       const ownTransfer = transfer.filter((item) => containsTransferable(record, item));
       try {
-        this.port.postMessage(record, ownTransfer.length > 0 ? ownTransfer : undefined);
-        this.#countPosted();
+        this.#postToPool(record, ownTransfer.length > 0 ? ownTransfer : undefined);
       } catch (error) {
         if (op !== "ok" && op !== "error" && op !== "progress") continue;
         const what = op === "ok" ? "result" : op === "error" ? "error" : "progress value";
@@ -229,11 +228,10 @@ class WorkerServer {
         const replacement = new TaskArgumentError(`Cannot send the task's ${what} back to the caller: ${path}`, { cause: error });
         if (op === "progress") continue;
         try {
-          this.port.postMessage(["error", record[1], serializeError(replacement)]);
+          this.#postToPool(["error", record[1], serializeError(replacement)]);
         } catch {
-          this.port.postMessage(["error", record[1], serializeError(new TaskArgumentError(`Cannot send the task's ${what} back to the caller: ${path}`))]);
+          this.#postToPool(["error", record[1], serializeError(new TaskArgumentError(`Cannot send the task's ${what} back to the caller: ${path}`))]);
         }
-        this.#countPosted();
       }
     }
   }
