@@ -91,10 +91,14 @@ async function rawFork({ workers, serialization }) {
   };
 }
 
-async function offloopThreads({ workers, spinMicroseconds }) {
+async function offloopThreads({ workers, spinMicroseconds, callerSpinMicroseconds }) {
   const { ThreadPoolExecutor } = await import("@offloop/node-worker-threads");
   const { default: tasks } = await import("./workers/offloop-tasks.mjs");
-  const executor = new ThreadPoolExecutor({ maxWorkers: workers, ...(spinMicroseconds !== undefined ? { spinMicroseconds } : {}) });
+  const executor = new ThreadPoolExecutor({
+    maxWorkers: workers,
+    ...(spinMicroseconds !== undefined ? { spinMicroseconds } : {}),
+    ...(callerSpinMicroseconds !== undefined ? { callerSpinMicroseconds } : {}),
+  });
   return offloopRow(executor, tasks);
 }
 
@@ -198,6 +202,7 @@ export const nodeRows = {
   "raw-postmessage": { label: "raw postMessage (id->resolver map)", create: rawPostMessage, floor: "raw-postmessage" },
   "offloop-threads": { label: "offloop ThreadPoolExecutor (defaults)", create: (o) => offloopThreads(o), floor: "raw-postmessage" },
   "offloop-threads-nospin": { label: "offloop ThreadPoolExecutor (spinMicroseconds: 0)", create: (o) => offloopThreads({ ...o, spinMicroseconds: 0 }), floor: "raw-postmessage" },
+  "offloop-threads-callerspin": { label: "offloop ThreadPoolExecutor (callerSpinMicroseconds: 100)", create: (o) => offloopThreads({ ...o, callerSpinMicroseconds: 100 }), floor: "raw-postmessage" },
   piscina: { label: "piscina 5.3.2", create: piscina, floor: "raw-postmessage" },
   tinypool: { label: "tinypool 2.2.0", create: tinypool, floor: "raw-postmessage" },
   workerpool: { label: "workerpool 10.0.3 (thread)", create: workerpool, floor: "raw-postmessage" },

@@ -92,6 +92,7 @@ const rows = [
   { id: "sab-spin", label: "SharedArrayBuffer spinning ping-pong (2 cores busy)", run: node("sab-spin"), scenarios: ["latency"], floor: "raw-postmessage" },
   { id: "offloop-threads", label: "offloop ThreadPoolExecutor (defaults)", run: node("offloop-threads"), scenarios: ALL, floor: "raw-postmessage" },
   { id: "offloop-threads-nospin", label: "offloop ThreadPoolExecutor (spinMicroseconds: 0)", run: node("offloop-threads-nospin"), scenarios: ["latency", "throughput"], floor: "raw-postmessage" },
+  { id: "offloop-threads-callerspin", label: "offloop ThreadPoolExecutor (callerSpinMicroseconds: 100, opt-in)", run: node("offloop-threads-callerspin"), scenarios: ["latency", "throughput"], floor: "raw-postmessage" },
   { id: "piscina", peer: true, label: "piscina 5.3.2", run: node("piscina"), scenarios: ALL, floor: "raw-postmessage" },
   { id: "tinypool", peer: true, label: "tinypool 2.2.0", run: node("tinypool"), scenarios: ALL, floor: "raw-postmessage" },
   { id: "workerpool", peer: true, label: "workerpool 10.0.3 (workerType: thread)", run: node("workerpool"), scenarios: ALL, floor: "raw-postmessage" },

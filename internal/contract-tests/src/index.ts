@@ -53,6 +53,7 @@ export function runContractSuite({ name, createExecutor }: ContractSuiteOptions)
   const stopsWorkers = typeof (probe as { terminateWorkers?: unknown }).terminateWorkers === "function";
   void probe.shutdown();
   const spins = acceptsOption(createExecutor, { maxWorkers: 1, spinMicroseconds: 0 });
+  const callerSpins = acceptsOption(createExecutor, { maxWorkers: 1, callerSpinMicroseconds: 0 });
 
   /** Runs `body` with a fresh executor and always shuts it down. */
   async function withExecutor(options: PoolOptions, body: (executor: ContractExecutor) => Promise<void>): Promise<void> {
@@ -512,6 +513,32 @@ export function runContractSuite({ name, createExecutor }: ContractSuiteOptions)
             assert.ok(WorkerCrashedError.isInstance(crashed), `expected WorkerCrashedError, got ${crashed.name}: ${crashed.message}`);
           }
           assert.equal(await within(executor.submit(tasks.add, 20, 22)), 42);
+        }));
+
+      // callerSpinMicroseconds: the caller takes results synchronously where it can; every outcome must be what the event-loop path gives.
+      itOrSkip(!callerSpins && "this executor has no callerSpinMicroseconds option")("serves sequential calls, progress, slow tasks, errors, timeouts, cancels, bursts and crashes alike with callerSpinMicroseconds", () =>
+        withExecutor({ maxWorkers: 2, cancelGrace: 200, callerSpinMicroseconds: 5000 }, async (executor) => {
+          for (let index = 0; index < 50; index++) assert.equal(await within(executor.submit(tasks.add, index, 1)), index + 1);
+          const seen: unknown[] = [];
+          assert.equal(await within(executor.run(tasks.reportProgress, [3], { onProgress: (value) => seen.push(value) })), 3);
+          assert.deepEqual(seen, [1, 2, 3]);
+          // Longer than the spin: it comes back through the event loop.
+          assert.equal(await within(executor.submit(tasks.sleep, 30)), 30);
+          assert.equal((await rejection(executor.submit(tasks.throwTypeError, "spun"))).name, "TypeError");
+          assert.equal((await rejection(executor.run(tasks.sleep, [2000], { timeout: 20 }))).name, "TimeoutError");
+          const waiting = executor.submit(tasks.waitForAbort);
+          assert.equal(await within(executor.submit(tasks.add, 2, 2)), 4);
+          assert.equal(waiting.cancel(), true);
+          assert.equal((await rejection(waiting)).name, "CancelledError");
+          const burst = Array.from({ length: 300 }, (_, index) => executor.submit(tasks.add, index, index));
+          assert.deepEqual(await within(Promise.all(burst)), Array.from({ length: 300 }, (_, index) => 2 * index));
+          if (capabilities.crashIsolation) {
+            const crashed = await rejection(executor.submit(tasks.exit, 3));
+            assert.ok(WorkerCrashedError.isInstance(crashed), `expected WorkerCrashedError, got ${crashed.name}: ${crashed.message}`);
+          }
+          assert.equal(await within(executor.submit(tasks.add, 20, 22)), 42);
+          const stats = executor.stats;
+          assert.equal(stats.submitted, stats.completed + stats.failed + stats.cancelled + stats.queued + stats.running);
         }));
 
       itOrSkip(!capabilities.crashIsolation && "a crash here takes down the caller too")("fails only the task of a worker that exits, then keeps serving", () =>

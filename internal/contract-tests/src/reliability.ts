@@ -147,6 +147,15 @@ export function runReliabilitySuite({ name, createExecutor, runtime, memoryLimit
   const isolated = capabilities.crashIsolation;
   const notIsolated = !isolated && "tasks run on the caller's thread: a crash or a blocked loop is the caller's";
   const runs = fuzzRuns ?? Number(host.process?.env.OFFLOOP_FUZZ_RUNS ?? 12);
+  /** Whether the executor takes callerSpinMicroseconds (the fuzz then runs some cases with the caller spinning). */
+  const callerSpins = (() => {
+    try {
+      void createExecutor({ maxWorkers: 1, callerSpinMicroseconds: 0 }).shutdown();
+      return true;
+    } catch {
+      return false;
+    }
+  })();
 
   let rejections: ReturnType<typeof watchUnhandledRejections>;
   function trackRejections(): void {
@@ -340,14 +349,15 @@ export function runReliabilitySuite({ name, createExecutor, runtime, memoryLimit
       const scenario = fc.record({
         maxWorkers: fc.integer({ min: 1, max: 2 }),
         concurrentTasksPerWorker: fc.integer({ min: 1, max: 3 }),
+        callerSpinMicroseconds: callerSpins ? fc.constantFrom(0, 0, 2000) : fc.constant(undefined),
         ops: fc.array(fc.oneof(...ops), { minLength: 1, maxLength: 25 }),
       });
 
       // Up to 10 s a case on a loaded machine: a long run (OFFLOOP_FUZZ_RUNS=300) gets the time it needs.
       it(`random interleavings of submit, cancel, timeout, crash and shutdown keep every invariant (${runs} cases)`, { timeout: Math.max(60_000, runs * 10_000) }, async () => {
         await fc.assert(
-          fc.asyncProperty(scenario, async ({ maxWorkers, concurrentTasksPerWorker, ops }) => {
-            const executor = createExecutor({ maxWorkers, concurrentTasksPerWorker, cancelGrace: 50 });
+          fc.asyncProperty(scenario, async ({ maxWorkers, concurrentTasksPerWorker, callerSpinMicroseconds, ops }) => {
+            const executor = createExecutor({ maxWorkers, concurrentTasksPerWorker, cancelGrace: 50, ...(callerSpinMicroseconds === undefined ? {} : { callerSpinMicroseconds }) });
             const shared = capabilities.sharedMemory ? new Int32Array(new SharedArrayBuffer(4 * ops.length)) : null;
             type Entry = { future: Future<number>; tracked: ReturnType<typeof track<number>>; kind: Kind | "exit"; value: number; slot: number; timeout: boolean; signal: boolean; cancelled: boolean; afterShutdown: boolean };
             const entries: Entry[] = [];

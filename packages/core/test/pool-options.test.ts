@@ -17,6 +17,7 @@ describe("resolvePoolOptions", () => {
       name: "offloop",
       captureCallSite: false,
       spinMicroseconds: 50,
+      callerSpinMicroseconds: 0,
       clock: undefined,
     });
     // A host that reports no parallelism still gets one worker.
@@ -27,10 +28,10 @@ describe("resolvePoolOptions", () => {
     const clock = manualClock();
     const initializer = () => {};
     const resolved = resolvePoolOptions(
-      { maxWorkers: 4, minWorkers: 2, idleTimeout: Infinity, maxQueue: 0, initializer, initArgs: [1], maxTasksPerWorker: 10, concurrentTasksPerWorker: 3, cancelGrace: 0, name: "io", captureCallSite: true, spinMicroseconds: 50, clock },
+      { maxWorkers: 4, minWorkers: 2, idleTimeout: Infinity, maxQueue: 0, initializer, initArgs: [1], maxTasksPerWorker: 10, concurrentTasksPerWorker: 3, cancelGrace: 0, name: "io", captureCallSite: true, spinMicroseconds: 50, callerSpinMicroseconds: 100, clock },
       8,
     );
-    expect(resolved).toEqual({ maxWorkers: 4, minWorkers: 2, idleTimeout: Infinity, maxQueue: 0, initializer, initArgs: [1], maxTasksPerWorker: 10, concurrentTasksPerWorker: 3, cancelGrace: 0, name: "io", captureCallSite: true, spinMicroseconds: 50, clock });
+    expect(resolved).toEqual({ maxWorkers: 4, minWorkers: 2, idleTimeout: Infinity, maxQueue: 0, initializer, initArgs: [1], maxTasksPerWorker: 10, concurrentTasksPerWorker: 3, cancelGrace: 0, name: "io", captureCallSite: true, spinMicroseconds: 50, callerSpinMicroseconds: 100, clock });
     expect(resolvePoolOptions({ maxWorkers: Infinity }, 2).maxWorkers).toBe(Infinity);
     expect(resolvePoolOptions({ initializer: { module: "file:///t.js", name: "setup" } as never }, 2).initializer).toEqual({ module: "file:///t.js", name: "setup" });
   });
@@ -59,6 +60,8 @@ describe("resolvePoolOptions", () => {
     [{ spinMicroseconds: "50" }, TypeError, /^Expected spinMicroseconds to be a number of microseconds, got "50"$/],
     [{ spinMicroseconds: -1 }, RangeError, /^Expected spinMicroseconds to be between 0 and 1000000 \(microseconds\), got -1$/],
     [{ spinMicroseconds: 2_000_000 }, RangeError, /^Expected spinMicroseconds to be between 0 and 1000000/],
+    [{ callerSpinMicroseconds: "100" }, TypeError, /^Expected callerSpinMicroseconds to be a number of microseconds, got "100"$/],
+    [{ callerSpinMicroseconds: Number.NaN }, RangeError, /^Expected callerSpinMicroseconds to be between 0 and 1000000 \(microseconds\), got NaN$/],
     [{ idleTimeout: -5 }, RangeError, /^Expected idleTimeout to be a non-negative number or Infinity, got -5$/],
     [{ cancelGrace: "1s" }, TypeError, /^Expected cancelGrace to be a non-negative number or Infinity, got "1s"$/],
     [{ concurrentTasksPerWorker: 1.5 }, RangeError, /^Expected concurrentTasksPerWorker to be a positive integer or Infinity, got 1.5$/],

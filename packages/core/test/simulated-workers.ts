@@ -24,6 +24,8 @@ export interface SimulatedWorkersOptions {
   toPool?: (message: unknown[], worker: SimWorker) => unknown[];
   /** While it returns true, messages to the pool wait in `held` (posted, not yet dispatched) until `releaseHeld()`. */
   holdToPool?: (worker: SimWorker) => boolean;
+  /** Handles offer `receiveSync` (taking the oldest held message) when the pool asks for it (callerSpinMicroseconds). */
+  receiveSync?: boolean;
 }
 
 /** One simulated worker. */
@@ -194,6 +196,15 @@ export function simulatedWorkers(options: SimulatedWorkersOptions = {}): Simulat
         },
         ref() {},
         unref() {},
+        ...(options.receiveSync && info.receiveSync
+          ? {
+              receiveSync: () => {
+                const message = worker.held.shift();
+                if (message) worker.sent.push(message);
+                return message;
+              },
+            }
+          : {}),
       };
     },
   };

@@ -835,3 +835,51 @@ describe("WorkerPool: progress, call sites, maxQueue, map", () => {
     await pool.shutdown();
   });
 });
+
+describe("WorkerPool: callerSpinMicroseconds", () => {
+  // Messages to the pool are held (posted, never dispatched): only the caller's synchronous receive can read them.
+  const holdAll = { sharedMemory: true, receiveSync: true, holdToPool: () => true };
+
+  it("a lone task's result is taken synchronously in the microtask after submit: no event-loop turn", async () => {
+    const { pool, workers } = setup({ maxWorkers: 1, callerSpinMicroseconds: 1_000_000 }, holdAll);
+    expect(await pool.submit(double, 1)).toBe(2);
+    for (let index = 0; index < 20; index++) expect(await pool.submit(double, index)).toBe(2 * index);
+    expect(workers.spawned[0]!.held).toEqual([]);
+    expect(pool.stats).toMatchObject({ completed: 21, running: 0, idle: 1 });
+    await pool.shutdown();
+  });
+
+  it("without it, or without shared memory, nothing is taken synchronously", async () => {
+    for (const [options, sim] of [
+      [{ callerSpinMicroseconds: 0 }, holdAll],
+      [{ callerSpinMicroseconds: 1_000_000 }, { ...holdAll, sharedMemory: false }],
+    ] as const) {
+      const { pool, workers } = setup({ maxWorkers: 1, ...options }, sim);
+      const future = pool.submit(double, 21);
+      await macrotask();
+      expect(future.done()).toBe(false);
+      workers.spawned[0]!.releaseHeld();
+      expect(await future).toBe(42);
+      await pool.shutdown();
+    }
+  });
+
+  it("the spin ends at its deadline when no result comes; the result then arrives the usual way", async () => {
+    const open = gate("late");
+    const { pool, workers } = setup({ maxWorkers: 1, callerSpinMicroseconds: 200 }, { sharedMemory: true, receiveSync: true });
+    const future = pool.submit(hold, "late");
+    await macrotask();
+    expect(future.done()).toBe(false);
+    open();
+    expect(await future).toBe("late");
+    expect(workers.spawned[0]!.held).toEqual([]);
+    await pool.shutdown();
+  });
+
+  it("a burst is not held up: the caller never spins while tasks wait in the queue", async () => {
+    const { pool } = setup({ maxWorkers: 1, callerSpinMicroseconds: 1_000_000 }, { sharedMemory: true, receiveSync: true });
+    const results = await Promise.all(Array.from({ length: 50 }, (_, index) => pool.submit(double, index)));
+    expect(results).toEqual(Array.from({ length: 50 }, (_, index) => 2 * index));
+    await pool.shutdown();
+  });
+});

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
-import { Worker, type ResourceLimits } from "node:worker_threads";
-import { exitLatch, ownOptions, workerExecArgv, type Spawner } from "@offloop/core";
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type ResourceLimits } from "node:worker_threads";
+import { exitLatch, ownOptions, workerExecArgv, type Message, type Spawner } from "@offloop/core";
 
 /** Node-only options of the thread pool. */
 export interface NodeThreadOptions {
@@ -18,6 +18,8 @@ export interface NodeThreadOptions {
 }
 
 const workerEntry = new URL("./worker.js", import.meta.url);
+/** The workerData key of the port a worker posts to when the pool reads its messages synchronously (see worker.ts). */
+const resultPortKey = "offloopResultPort";
 
 /**
  * Starts workers on `node:worker_threads`. Used by `ThreadPoolExecutor`;
@@ -31,34 +33,64 @@ const workerEntry = new URL("./worker.js", import.meta.url);
 export function nodeThreadSpawner(options: NodeThreadOptions = {}): Spawner {
   const own = ownOptions(options);
   let execArgv = own.execArgv ?? workerExecArgv(process.execArgv, "thread");
-  const start = () => new Worker(workerEntry, { execArgv, env: own.env as never, resourceLimits: own.resourceLimits, stdout: false, stderr: false });
+  // With a result port the worker posts to a MessageChannel port of ours, which receiveMessageOnPort can read.
+  const start = (resultPort?: MessagePort) =>
+    new Worker(workerEntry, {
+      execArgv,
+      env: own.env as never,
+      resourceLimits: own.resourceLimits,
+      stdout: false,
+      stderr: false,
+      ...(resultPort ? { workerData: { [resultPortKey]: resultPort }, transferList: [resultPort] } : {}),
+    });
   return {
     capabilities: { transfer: true, sharedMemory: true, resourceLimits: true, permissions: false, crashIsolation: true, terminatesBusyLoop: true, unref: true },
     defaultMaxWorkers: availableParallelism(),
-    spawn() {
+    spawn({ receiveSync }) {
+      const channel = receiveSync ? new MessageChannel() : undefined;
       let worker: Worker;
       try {
-        worker = start();
+        worker = start(channel?.port2);
       } catch (error) {
         // Inherited flags a worker refuses (a Node line we do not know): drop the ones Node names, once.
         const refused = own.execArgv === undefined ? refusedFlags(error) : [];
         if (refused.length === 0) throw error;
         execArgv = (execArgv ?? process.execArgv).filter((flag) => !refused.includes(flag));
-        worker = start();
+        worker = start(channel?.port2);
       }
       const latch = exitLatch();
-      worker.once("exit", (code) => latch.exit(code));
+      const results = channel?.port1;
+      let onMessage: (message: Message) => void = () => {};
+      worker.once("exit", (code) => {
+        if (results) {
+          // Node orders the worker's own port before "exit", not ours: read what it posted before it went.
+          for (let taken; (taken = receiveMessageOnPort(results)); ) onMessage(taken.message as Message);
+          results.close();
+        }
+        latch.exit(code);
+      });
       return {
         send: (message, transfer) => worker.postMessage(message, transfer as never),
-        onMessage: (listener) => void worker.on("message", listener),
+        onMessage(listener) {
+          onMessage = listener;
+          if (results) results.on("message", listener);
+          else worker.on("message", listener);
+        },
         onError: (listener) => void worker.on("error", listener),
         onExit: latch.onExit,
         async terminate() {
           if (!latch.isExited) await worker.terminate();
           await latch.exited;
         },
-        ref: () => worker.ref(),
-        unref: () => worker.unref(),
+        ref() {
+          worker.ref();
+          results?.ref();
+        },
+        unref() {
+          worker.unref();
+          results?.unref();
+        },
+        ...(results ? { receiveSync: () => receiveMessageOnPort(results)?.message as Message | undefined } : {}),
       };
     },
   };

@@ -2,13 +2,16 @@
  * The worker entry of @offloop/node-worker-threads: it serves tasks for the
  * pool on the other side of `parentPort`. Users never import it.
  */
-import { MessagePort, parentPort, receiveMessageOnPort } from "node:worker_threads";
+import { MessagePort, parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { serve } from "@offloop/core/worker";
 
 const port = parentPort;
 if (!port) throw new Error("@offloop/node-worker-threads/worker must run inside a worker thread");
+// With callerSpinMicroseconds the pool reads this worker's messages synchronously from a port it gave us.
+const resultPort = (workerData as { offloopResultPort?: unknown } | null)?.offloopResultPort;
+const out = resultPort instanceof MessagePort ? resultPort : port;
 serve({
-  postMessage: (message, transfer) => port.postMessage(message, transfer as never),
+  postMessage: (message, transfer) => out.postMessage(message, transfer as never),
   onMessage: (listener) => port.on("message", listener),
   // For spinMicroseconds: an idle worker takes its next message at once. Where parentPort is not a real
   // MessagePort (Deno's node:worker_threads), receiveMessageOnPort refuses it: no spinning there.

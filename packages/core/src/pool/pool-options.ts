@@ -61,6 +61,28 @@ export interface PoolOptions {
    * ```
    */
   spinMicroseconds?: number;
+  /**
+   * Opt-in low latency for sequential calls: after a task is handed to an
+   * idle worker, the calling thread spins up to this many microseconds (in a
+   * microtask, once your synchronous code has run) for the result, and takes
+   * it with a synchronous receive: an `await` then costs no thread wake-up
+   * and no event-loop turn on either side (with the default `spinMicroseconds`,
+   * on Node worker threads about 3-5 µs a round trip instead of 30; see
+   * internal/bench/RESULTS.md). The cost: your thread burns a core and its
+   * event loop waits (timers, I/O) for up to this long per call, and a task
+   * that takes longer than the spin falls back to the normal path. It never
+   * spins while tasks are queued (bursts travel as usual). Where the host
+   * cannot receive synchronously (Bun and Deno web Workers, child processes,
+   * the in-thread worker) it is accepted and has no effect. Default 0 (off).
+   *
+   * @example
+   * ```ts
+   * // A tight request/response loop on a machine with a core to spare.
+   * await using executor = new ThreadPoolExecutor({ maxWorkers: 1, callerSpinMicroseconds: 100 });
+   * for (const item of items) results.push(await executor.submit(tasks.score, item));
+   * ```
+   */
+  callerSpinMicroseconds?: number;
   /** The clock for timers (tests pass a manual one). */
   clock?: Clock;
 }
@@ -79,18 +101,19 @@ export interface ResolvedPoolOptions {
   name: string;
   captureCallSite: boolean;
   spinMicroseconds: number;
+  callerSpinMicroseconds: number;
   clock: Clock | undefined;
 }
 
 /** How long an idle worker watches for its next task by default (see PoolOptions.spinMicroseconds; measured in internal/bench). */
 const DEFAULT_SPIN_MICROSECONDS = 50;
 
-/** The longest idle spin accepted: a second (a worker that should never sleep is a busy loop, not an option). */
+/** The longest spin accepted: a second (a thread that should never sleep is a busy loop, not an option). */
 const MAX_SPIN_MICROSECONDS = 1_000_000;
 
 const optionNames = new Set<string>([
   "maxWorkers", "minWorkers", "idleTimeout", "maxQueue", "initializer", "initArgs", "maxTasksPerWorker",
-  "concurrentTasksPerWorker", "cancelGrace", "name", "captureCallSite", "spinMicroseconds", "clock",
+  "concurrentTasksPerWorker", "cancelGrace", "name", "captureCallSite", "spinMicroseconds", "callerSpinMicroseconds", "clock",
 ]);
 
 /**
@@ -125,11 +148,6 @@ export function resolvePoolOptions(options: PoolOptions | undefined, defaultMaxW
   if (options.captureCallSite !== undefined && typeof options.captureCallSite !== "boolean") {
     throw new TypeError(`Expected captureCallSite to be a boolean, got ${describeValue(options.captureCallSite)}`);
   }
-  const spin = options.spinMicroseconds;
-  if (spin !== undefined && typeof spin !== "number") throw new TypeError(`Expected spinMicroseconds to be a number of microseconds, got ${describeValue(spin)}`);
-  if (spin !== undefined && !(spin >= 0 && spin <= MAX_SPIN_MICROSECONDS)) {
-    throw new RangeError(`Expected spinMicroseconds to be between 0 and ${MAX_SPIN_MICROSECONDS} (microseconds), got ${spin}`);
-  }
   return {
     maxWorkers,
     minWorkers,
@@ -142,7 +160,16 @@ export function resolvePoolOptions(options: PoolOptions | undefined, defaultMaxW
     cancelGrace: durationOption("cancelGrace", options.cancelGrace, 1000),
     name: options.name ?? "offloop",
     captureCallSite: options.captureCallSite ?? false,
-    spinMicroseconds: spin ?? DEFAULT_SPIN_MICROSECONDS,
+    spinMicroseconds: spinOption("spinMicroseconds", options.spinMicroseconds, DEFAULT_SPIN_MICROSECONDS),
+    callerSpinMicroseconds: spinOption("callerSpinMicroseconds", options.callerSpinMicroseconds, 0),
     clock: options.clock,
   };
+}
+
+/** A spin time in microseconds: 0 to MAX_SPIN_MICROSECONDS. */
+function spinOption(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number") throw new TypeError(`Expected ${name} to be a number of microseconds, got ${describeValue(value)}`);
+  if (!(value >= 0 && value <= MAX_SPIN_MICROSECONDS)) throw new RangeError(`Expected ${name} to be between 0 and ${MAX_SPIN_MICROSECONDS} (microseconds), got ${value}`);
+  return value;
 }

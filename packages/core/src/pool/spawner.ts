@@ -15,6 +15,13 @@ export interface WorkerHandle {
   ref(): void;
   /** Lets the process exit even though the worker lives (the pool unrefs idle workers). */
   unref(): void;
+  /**
+   * Takes the worker's next message at once, or undefined when none is
+   * waiting (Node's `receiveMessageOnPort`), without going through the event
+   * loop; the message is then not delivered to `onMessage`. Offered where the
+   * host can, when `spawn` was asked for it (`callerSpinMicroseconds`).
+   */
+  receiveSync?(): Message | undefined;
 }
 
 /** What a runtime can and cannot do; the contract suite and docs read these. */
@@ -37,7 +44,12 @@ export interface SpawnerCapabilities {
 
 /** How an adapter starts workers; everything else is the core engine's job. */
 export interface Spawner {
-  spawn(options: { workerId: number; name: string }): WorkerHandle;
+  /**
+   * Starts a worker. `receiveSync`: the pool will poll the handle's
+   * `receiveSync` (its `callerSpinMicroseconds` is on); give the handle one if
+   * the host can, at whatever it costs the worker's start.
+   */
+  spawn(options: { workerId: number; name: string; receiveSync?: boolean }): WorkerHandle;
   readonly capabilities: SpawnerCapabilities;
   /** The default `maxWorkers` on this host (its available parallelism). */
   readonly defaultMaxWorkers?: number;

@@ -64,6 +64,7 @@ export class WorkerPool extends ExecutorBase {
   #nextWorkerId = 0;
   #dispatchScheduled = false;
   #flushScheduled = false;
+  #callerSpinScheduled = false;
   #startFailures = 0;
   #respawnTimer: unknown;
   #closing = false;
@@ -136,6 +137,10 @@ export class WorkerPool extends ExecutorBase {
       // once. Tasks that would only queue behind busy workers wait for the microtask and travel
       // together: handing each over alone would cost a message per task in a burst.
       this.#dispatch();
+      if (this.options.callerSpinMicroseconds > 0 && !this.#callerSpinScheduled) {
+        this.#callerSpinScheduled = true;
+        queueMicrotask(() => this.#spinForResults());
+      }
     } else {
       this.#scheduleDispatch();
     }
@@ -149,6 +154,29 @@ export class WorkerPool extends ExecutorBase {
       this.#dispatchScheduled = false;
       this.#dispatch();
     });
+  }
+
+  /**
+   * callerSpinMicroseconds: once the caller's synchronous code has run, watch
+   * the workers' posted-message counts in shared memory and take their
+   * results with a synchronous receive, until nothing is in flight there or
+   * the time is up. Settling a Future here lets its `await` go on in this
+   * same microtask checkpoint: no event-loop turn. Never while tasks wait in
+   * the queue (a burst is better served by the event loop's batching).
+   */
+  #spinForResults(): void {
+    this.#callerSpinScheduled = false;
+    const deadline = performance.now() + this.options.callerSpinMicroseconds / 1000;
+    for (;;) {
+      if (this.#queued > 0 || this.#dispatchScheduled) return;
+      let watching = false;
+      for (const worker of this.#workers) {
+        if (worker.inFlight.size === 0 || !worker.canTakeMessages) continue;
+        watching = true;
+        worker.takeMessage();
+      }
+      if (!watching || performance.now() > deadline) return;
+    }
   }
 
   #hasIdleWorker(): boolean {
@@ -270,14 +298,15 @@ export class WorkerPool extends ExecutorBase {
     const workerId = this.#nextWorkerId++;
     let handle;
     try {
-      handle = this.#spawner.spawn({ workerId, name: `${this.options.name}-${workerId}` });
+      handle = this.#spawner.spawn({ workerId, name: `${this.options.name}-${workerId}`, receiveSync: this.options.callerSpinMicroseconds > 0 });
     } catch (error) {
       return new WorkerStartError(`Cannot start a worker for executor "${this.options.name}": ${errorMessage(error)}`, { cause: error });
     }
     const worker = new WorkerSlot(workerId, handle, this.#clock, this.capabilities.sharedMemory && typeof SharedArrayBuffer === "function");
     this.#workers.push(worker);
     const visitor = this.#visitorFor(worker);
-    handle.onMessage((message) => this.#receive(worker, visitor, message));
+    worker.read = (message) => this.#receive(worker, visitor, message);
+    handle.onMessage(worker.read);
     handle.onError((error) => {
       worker.lastError ??= error;
     });

@@ -37,11 +37,15 @@ export class WorkerSlot {
   /** Messages read from the worker (compared with the count it keeps in shared memory: see POSTED). */
   messagesRead = 0;
   lastError: unknown;
+  /** How the pool reads a message from this worker (set by the pool; also used for messages taken with `takeMessage`). */
+  read: (message: Message) => void = () => {};
   #referenced = true;
+  #receivesSync: boolean;
   #idleTimer: TimerHandle | undefined;
 
   constructor(readonly id: number, readonly handle: WorkerHandle, readonly clock: Clock, sharedMemory: boolean) {
     this.progress = sharedMemory ? new Int32Array(new SharedArrayBuffer(PROGRESS_FIELDS * 4)) : undefined;
+    this.#receivesSync = this.progress !== undefined && typeof handle.receiveSync === "function";
   }
 
   /** How many tasks the worker has taken up, if it can say (shared memory, or its last words). */
@@ -53,6 +57,30 @@ export class WorkerSlot {
   hasUnreadMessages(): boolean {
     // The first message, "ready", goes before the worker has the shared array, so it is not in its count.
     return this.progress !== undefined && Atomics.load(this.progress, POSTED) > this.messagesRead - 1;
+  }
+
+  /**
+   * Reads the worker's next message now if one is waiting and the host can
+   * take it synchronously (see WorkerHandle.receiveSync); true if it read
+   * one. A host whose receive throws is never asked again.
+   */
+  takeMessage(): boolean {
+    if (!this.#receivesSync || this.exited || !this.hasUnreadMessages()) return false;
+    let message: Message | undefined;
+    try {
+      message = this.handle.receiveSync!();
+    } catch {
+      this.#receivesSync = false;
+      return false;
+    }
+    if (message === undefined) return false;
+    this.read(message);
+    return true;
+  }
+
+  /** Whether `takeMessage` can ever read anything (shared memory and a synchronous receive). */
+  get canTakeMessages(): boolean {
+    return this.#receivesSync;
   }
 
   /** Sends what the outbox holds; throws what the host's send throws (the pool handles it). */
