@@ -18,8 +18,8 @@ export interface NodeThreadOptions {
 }
 
 const workerEntry = new URL("./worker.js", import.meta.url);
-/** The workerData key of the port a worker posts to when the pool reads its messages synchronously (see worker.ts). */
-const resultPortKey = "offloopResultPort";
+/** The workerData key of the port a worker talks to the pool on when the pool reads its messages synchronously (see worker.ts). */
+const poolPortKey = "offloopPoolPort";
 
 /**
  * Starts workers on `node:worker_threads`. Used by `ThreadPoolExecutor`;
@@ -33,15 +33,16 @@ const resultPortKey = "offloopResultPort";
 export function nodeThreadSpawner(options: NodeThreadOptions = {}): Spawner {
   const own = ownOptions(options);
   let execArgv = own.execArgv ?? workerExecArgv(process.execArgv, "thread");
-  // With a result port the worker posts to a MessageChannel port of ours, which receiveMessageOnPort can read.
-  const start = (resultPort?: MessagePort) =>
+  // With a pool port, the worker talks to the pool over a MessageChannel of ours: receiveMessageOnPort can read
+  // our end (Node has no synchronous receive for a Worker's own port), and a port's postMessage is cheaper than the Worker's.
+  const start = (poolPort?: MessagePort) =>
     new Worker(workerEntry, {
       execArgv,
       env: own.env as never,
       resourceLimits: own.resourceLimits,
       stdout: false,
       stderr: false,
-      ...(resultPort ? { workerData: { [resultPortKey]: resultPort }, transferList: [resultPort] } : {}),
+      ...(poolPort ? { workerData: { [poolPortKey]: poolPort }, transferList: [poolPort] } : {}),
     });
   return {
     capabilities: { transfer: true, sharedMemory: true, resourceLimits: true, permissions: false, crashIsolation: true, terminatesBusyLoop: true, unref: true },
@@ -59,22 +60,21 @@ export function nodeThreadSpawner(options: NodeThreadOptions = {}): Spawner {
         worker = start(channel?.port2);
       }
       const latch = exitLatch();
-      const results = channel?.port1;
+      const port = channel?.port1;
       let onMessage: (message: Message) => void = () => {};
       worker.once("exit", (code) => {
-        if (results) {
-          // Node orders the worker's own port before "exit", not ours: read what it posted before it went.
-          for (let taken; (taken = receiveMessageOnPort(results)); ) onMessage(taken.message as Message);
-          results.close();
+        if (port) {
+          // Node delivers what came on the Worker's own port before "exit", not on ours: read what the worker posted before it went.
+          for (let taken; (taken = receiveMessageOnPort(port)); ) onMessage(taken.message as Message);
+          port.close();
         }
         latch.exit(code);
       });
       return {
-        send: (message, transfer) => worker.postMessage(message, transfer as never),
+        send: (message, transfer) => (port ?? worker).postMessage(message, transfer as never),
         onMessage(listener) {
           onMessage = listener;
-          if (results) results.on("message", listener);
-          else worker.on("message", listener);
+          (port ?? worker).on("message", listener);
         },
         onError: (listener) => void worker.on("error", listener),
         onExit: latch.onExit,
@@ -84,13 +84,13 @@ export function nodeThreadSpawner(options: NodeThreadOptions = {}): Spawner {
         },
         ref() {
           worker.ref();
-          results?.ref();
+          port?.ref();
         },
         unref() {
           worker.unref();
-          results?.unref();
+          port?.unref();
         },
-        ...(results ? { receiveSync: () => receiveMessageOnPort(results)?.message as Message | undefined } : {}),
+        ...(port ? { receiveSync: () => receiveMessageOnPort(port)?.message as Message | undefined } : {}),
       };
     },
   };
