@@ -1,7 +1,7 @@
 // Task module, in TypeScript: Node 24, Bun and Deno load it in their workers
 // as it is. Workers import this file by URL.
 import { readSync } from "node:fs";
-import { defineTasks } from "offloop";
+import { defineTasks } from "offloop/tasks";
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 

@@ -1,7 +1,7 @@
 // Task module, in TypeScript: Node 24, Bun and Deno load it in their workers
 // as it is. Workers import this file by URL; its top-level state (the
 // connection) is per worker.
-import { defineTasks, taskContext } from "offloop";
+import { defineTasks, taskContext } from "offloop/tasks";
 import { all, openDatabase, type Database } from "./db.ts";
 
 /** This worker's connection, opened once by the executor's initializer. */

@@ -1,6 +1,6 @@
 // Task module, in TypeScript: the worker hosts run on Node 24, whose worker
 // threads load it as it is. Hosts find it as ./tasks.ts under their own directory.
-import { defineTasks, taskContext } from "@offloop/core";
+import { defineTasks, taskContext } from "@offloop/core/tasks";
 
 export default defineTasks(import.meta.url, {
   /** Counts the primes in [from, to) by trial division (pure CPU work), and says which worker host process ran it. */

@@ -1,6 +1,6 @@
 // Task module, in TypeScript: Node 24, Bun and Deno load it in their workers
 // as it is. Workers import this file by URL.
-import { defineTasks, registerErrorClass } from "offloop";
+import { defineTasks, registerErrorClass } from "offloop/tasks";
 
 /** A custom error with an extra field. Registered on both sides, so it comes back as itself. */
 export class InvalidRecordError extends Error {

@@ -2,7 +2,7 @@
 // child processes too), Bun and Deno load it as it is. Workers and child
 // processes import this file by URL; jimp is loaded once per worker.
 import { Jimp } from "jimp";
-import { defineTasks, taskContext } from "offloop";
+import { defineTasks, taskContext } from "offloop/tasks";
 
 /** A landscape-like picture (sky gradient, sun, three hills, noise), drawn from a seed: sample input without downloads. */
 function draw(seed: number, width: number, height: number) {

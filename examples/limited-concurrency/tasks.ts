@@ -1,6 +1,6 @@
 // Task module, in TypeScript: Node 24, Bun and Deno load it in their workers
 // as it is. Workers import this file by URL.
-import { defineTasks } from "offloop";
+import { defineTasks } from "offloop/tasks";
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 

@@ -1,6 +1,6 @@
 // Task module, in TypeScript: Node 24, Bun and Deno load it in their workers
 // as it is. Workers import this file by URL.
-import { defineTasks, taskContext } from "offloop";
+import { defineTasks, taskContext } from "offloop/tasks";
 
 export default defineTasks(import.meta.url, {
   /** Counts the primes in [from, to) by trial division: pure CPU work that would block the event loop. */

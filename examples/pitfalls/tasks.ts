@@ -1,6 +1,6 @@
 // Task module, in TypeScript: Node 24, Bun and Deno load it in their workers
 // as it is. Workers import this file by URL.
-import { defineTasks } from "offloop";
+import { defineTasks } from "offloop/tasks";
 
 export default defineTasks(import.meta.url, {
   /** An async function: in Python, run_in_executor would return an un-awaited coroutine; offloop awaits it in the worker. */

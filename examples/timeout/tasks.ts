@@ -1,7 +1,7 @@
 // Task module, in TypeScript: Node 24, Bun and Deno load it in their workers
 // as it is. Workers import this file by URL.
 import { writeFileSync } from "node:fs";
-import { defineTasks, taskContext } from "offloop";
+import { defineTasks, taskContext } from "offloop/tasks";
 
 export default defineTasks(import.meta.url, {
   /**

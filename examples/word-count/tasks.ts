@@ -1,7 +1,7 @@
 // Task module, in TypeScript: Node 24, Bun and Deno load it in their workers
 // as it is. Workers import this file by URL. The word table below is used by
 // main.ts too (to read the results), so it lives here, next to the task.
-import { defineTasks, taskContext } from "offloop";
+import { defineTasks, taskContext } from "offloop/tasks";
 import type { Channel, Mutex } from "offloop/shared";
 import { readFileSync } from "node:fs";
 

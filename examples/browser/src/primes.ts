@@ -1,6 +1,6 @@
 // The page's CPU-heavy work. A string id names the module: Vite rewrites module URLs when it
 // bundles, and the worker entry (worker.ts) imports this module, so its workers know "primes".
-import { defineTasks } from "offloop";
+import { defineTasks } from "offloop/tasks";
 
 /** Whether n is prime, by trial division: deliberately plain CPU work. */
 function isPrime(n: number): boolean {

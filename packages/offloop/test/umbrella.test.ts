@@ -31,6 +31,15 @@ describe("offloop umbrella", () => {
   });
 });
 
+describe("offloop/tasks", () => {
+  it("exports what a task module needs, the same functions as offloop's", async () => {
+    const taskFile = await import("offloop/tasks");
+    const umbrella = (await import("offloop")) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(taskFile).sort(), ["defineTasks", "registerErrorClass", "taskContext", "withTransfer"]);
+    for (const [name, value] of Object.entries(taskFile)) assert.equal(value, umbrella[name], name);
+  });
+});
+
 describe("offloop umbrella: processes", () => {
   it("exports a ProcessPoolExecutor that runs tasks in child processes", async () => {
     const { ProcessPoolExecutor } = await import("offloop");

@@ -1,4 +1,4 @@
-import { defineTasks, withTransfer } from "@offloop/core";
+import { defineTasks, withTransfer } from "@offloop/core/tasks";
 import { noop, burn, inc, incChunk } from "../work.mjs";
 
 export default defineTasks(import.meta.url, {
