@@ -1,3 +1,4 @@
+import { receiveMessageOnPort } from "node:worker_threads";
 import { webWorkerSpawner, type Spawner } from "@offloop/core";
 
 /** The worker entry beside this module: `worker.ts` when run from source (Bun runs TypeScript), `worker.js` when built. */
@@ -25,5 +26,8 @@ export function bunWorkerSpawner(): Spawner {
     capabilities: { transfer: true, sharedMemory: true, resourceLimits: false, permissions: false, terminatesBusyLoop: true, crashIsolation: true, unref: true },
     // Bun fires "close" once a worker is gone, also after terminate() and after an uncaught error.
     exitEvent: "close",
+    // Pool and worker talk over a MessageChannel whose ends Bun reads synchronously: workers spin for
+    // their next task (spinMicroseconds), callers can spin for results (callerSpinMicroseconds).
+    receiveMessageOnPort,
   });
 }

@@ -3,6 +3,7 @@
 // so a WorkerPool runs tasks through both. serveWebWorker installs exit hooks: it runs with every host
 // global swapped for a fake (test/host-globals.ts), never patching the test runner's.
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { receiveMessageOnPort } from "node:worker_threads";
 import { manualClock, PROTOCOL_VERSION, WorkerCrashedError, WorkerPool, webWorkerSpawner, type SpawnerCapabilities, type WebWorkerLike } from "@offloop/core";
 import { serveWebWorker } from "@offloop/core/worker";
 import { canFake, NO_HOST, withHostGlobals } from "./host-globals.ts";
@@ -236,9 +237,55 @@ class FakeScope {
 }
 
 /** serveWebWorker on a fake scope, as on a host that is not Deno or Bun (a browser) unless `host` says otherwise. */
-function serveOn(scope: FakeScope, options: { exitCode?: () => number | undefined; host?: Record<string, unknown> } = {}) {
-  withHostGlobals({ ...NO_HOST, ...options.host }, () => serveWebWorker({ scope, ...(options.exitCode ? { exitCode: options.exitCode } : {}) }));
+function serveOn(scope: FakeScope, options: { exitCode?: () => number | undefined; host?: Record<string, unknown>; receiveMessageOnPort?: typeof receiveMessageOnPort } = {}) {
+  const { host, ...serveOptions } = options;
+  withHostGlobals({ ...NO_HOST, ...host }, () => serveWebWorker({ scope, ...serveOptions }));
 }
+
+// Bun and Deno: pool and worker talk over a MessageChannel of the pool's, whose ends are read synchronously.
+describe("webWorkerSpawner and serveWebWorker with receiveMessageOnPort", () => {
+  it("the pool sends its port first and then talks over it; what the worker posted before it went is read before its exit is reported", () => {
+    const { handle, worker, exits, messages } = spawnOne({ receiveMessageOnPort });
+    const first = worker.posted[0]!;
+    const port = (first.message as { offloopPort: MessagePort }).offloopPort;
+    expect(first.transfer).toEqual([port]);
+    handle.send(["hello", PROTOCOL_VERSION, 0, 1, null, 0]);
+    expect(worker.posted).toHaveLength(1);
+    expect(receiveMessageOnPort(port)?.message).toEqual(["hello", PROTOCOL_VERSION, 0, 1, null, 0]);
+    // Posted, and terminated before it could be dispatched (Deno's terminate() is synchronous).
+    port.postMessage(["ok", 1, 42]);
+    expect(handle.receiveSync).toBeTypeOf("function");
+    void handle.terminate();
+    expect(messages).toEqual([["ok", 1, 42]]);
+    expect(exits).toEqual([1]);
+    port.close();
+  });
+
+  it("serveWebWorker serves over the pool's port: ready, answers and the exit notice go there, and it takes messages synchronously", () => {
+    const scope = new FakeScope();
+    serveOn(scope, { exitCode: () => 3, receiveMessageOnPort });
+    expect(scope.toParent).toEqual([]);
+    const { port1, port2 } = new MessageChannel();
+    scope.emit("message", { data: { offloopPort: port2 } });
+    expect(receiveMessageOnPort(port1)?.message).toEqual(["ready", PROTOCOL_VERSION]);
+    port1.postMessage(["hello", PROTOCOL_VERSION, 0, 1, null, 0, "source", 1, "(n) => n * 2", "run", 1, 1, [21], 0]);
+    // The worker's receive is synchronous too: the unload below flushes what it took.
+    scope.emit("unload", {});
+    const after: unknown[] = [];
+    for (let got = receiveMessageOnPort(port1); got; got = receiveMessageOnPort(port1)) after.push(got.message);
+    expect(after.at(-1)).toEqual({ offloopExit: 3 });
+    expect(scope.toParent).toEqual([]);
+    port1.close();
+    port2.close();
+  });
+
+  it("a pool that sends no port is served over the worker's own channel", () => {
+    const scope = new FakeScope();
+    serveOn(scope, { receiveMessageOnPort });
+    scope.emit("message", { data: ["hello", PROTOCOL_VERSION, 0, 1, null, 0, "source", 1, "(n) => n + 1", "run", 1, 1, [1], 0] });
+    expect(scope.toParent).toEqual([["ready", PROTOCOL_VERSION], ["ok", 1, 2]]);
+  });
+});
 
 describe("serveWebWorker", () => {
   it("serves tasks on the scope: ready first, then answers what the pool sends", () => {

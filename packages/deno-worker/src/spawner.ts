@@ -1,3 +1,4 @@
+import { receiveMessageOnPort } from "node:worker_threads";
 import { setTimerUnref, webWorkerSpawner, type Spawner } from "@offloop/core";
 import { MISSING_FLAG_MESSAGE, workerOptionsFlag, type DenoHostInfo } from "./unstable-flag.js";
 
@@ -65,6 +66,10 @@ export function denoWorkerSpawner(options: DenoWorkerOptions = {}): Spawner {
     // terminate() does not stop a busy loop on Deno (the thread spins on), a web Worker has no unref(), and resourceLimits are ignored.
     capabilities: { transfer: true, sharedMemory: true, resourceLimits: false, permissions: true, terminatesBusyLoop: false, crashIsolation: true, unref: false },
     defaultIdleTimeout: DENO_IDLE_TIMEOUT,
+    // Pool and worker talk over a MessageChannel whose ends Deno reads synchronously: workers spin for
+    // their next task (spinMicroseconds), callers can spin for results, and what a worker posted before
+    // terminate() is read to the end (Deno drops it from the Worker's own channel).
+    receiveMessageOnPort,
   });
 }
 

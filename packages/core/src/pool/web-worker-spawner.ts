@@ -1,5 +1,5 @@
 import type { Message, Transferable } from "../protocol/protocol.js";
-import { isExitNotice, type ExitLock, type ExitNotice } from "../protocol/exit-notice.js";
+import { isExitNotice, type ExitLock, type ExitNotice, type PoolPort } from "../protocol/exit-notice.js";
 import type { Spawner, SpawnerCapabilities, WorkerHandle } from "./spawner.js";
 
 /** What the pool calls on a web `Worker` (structural: Bun's, Deno's or a browser's). */
@@ -38,6 +38,25 @@ export interface WebWorkerSpawnerOptions {
   exitLock?: boolean;
   /** Starts one worker; default `new globalThis.Worker(entry, options)`. `entry` is undefined when none was given. */
   createWorker?: (entry: URL | undefined, options: Record<string, unknown>) => WebWorkerLike;
+  /**
+   * The host's synchronous receive for a `MessagePort` (Bun's and Deno's
+   * `receiveMessageOnPort` from `node:worker_threads`). Given it, the pool
+   * talks to each worker over a `MessageChannel` of its own: the worker can
+   * then watch for its next task (`spinMicroseconds`), the pool can take
+   * results at once (`callerSpinMicroseconds`), and what a worker posted
+   * before it went is read to the end before its exit is reported. The
+   * worker entry must pass the same function to `serveWebWorker`.
+   */
+  receiveMessageOnPort?: (port: any) => { message: unknown } | undefined;
+}
+
+/** A `MessagePort` as the pool uses it (structural: Bun's, Deno's). */
+interface PortLike {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  close(): void;
+  ref?(): void;
+  unref?(): void;
 }
 
 /** Exit code reported for a worker that was terminated or died of an uncaught error (as Node reports both). */
@@ -67,7 +86,7 @@ export function webWorkerSpawner(options: WebWorkerSpawnerOptions): Spawner {
     spawn({ name }) {
       const worker = createWorker(options.entry, { ...options.workerOptions, type: "module", name });
       const lock = options.exitLock && options.exitEvent === undefined ? exitLockFor(worker) : undefined;
-      return webWorkerHandle(worker, options.exitEvent, lock);
+      return webWorkerHandle(worker, options.exitEvent, lock, channelFor(worker, options.receiveMessageOnPort));
     },
   };
 }
@@ -77,6 +96,16 @@ function defaultCreateWorker(entry: URL | undefined, options: Record<string, unk
   if (typeof Worker !== "function") throw new Error("This runtime has no global Worker; use the offloop adapter made for it");
   if (entry === undefined) throw new TypeError("webWorkerSpawner needs an entry URL or a createWorker function");
   return new Worker(entry, options);
+}
+
+/** A channel of the pool's own to a new worker (sent as its first message), where the host can receive synchronously. */
+function channelFor(worker: WebWorkerLike, receive: WebWorkerSpawnerOptions["receiveMessageOnPort"]): { port: PortLike; receive(): unknown } | undefined {
+  const Channel = (globalThis as { MessageChannel?: new () => { port1: PortLike; port2: PortLike } }).MessageChannel;
+  if (receive === undefined || typeof Channel !== "function") return undefined;
+  const { port1, port2 } = new Channel();
+  const handOver: PoolPort = { offloopPort: port2 };
+  worker.postMessage(handOver, [port2 as unknown as Transferable]);
+  return { port: port1, receive: () => receive(port1)?.message };
 }
 
 interface LockManagerLike {
@@ -112,17 +141,31 @@ function exitLockFor(worker: WebWorkerLike): { wait(): Promise<void> } | undefin
   };
 }
 
-function webWorkerHandle(worker: WebWorkerLike, exitEvent: string | undefined, lock?: { wait(): Promise<void> }): WorkerHandle {
+function webWorkerHandle(worker: WebWorkerLike, exitEvent: string | undefined, lock?: { wait(): Promise<void> }, channel?: { port: PortLike; receive(): unknown }): WorkerHandle {
   const errorListeners: Array<(error: unknown) => void> = [];
   const exitListeners: Array<(code: number | null) => void> = [];
+  let messageListener: (message: Message) => void = () => {};
   let exited = false;
   let resolveExited!: () => void;
   const exitedPromise = new Promise<void>((resolve) => (resolveExited = resolve));
   const exit = (code: number) => {
     if (exited) return;
     exited = true;
+    if (channel) {
+      // What the worker posted before it went is still in our port (Deno's terminate() would drop it
+      // from the Worker's own channel): read it all before the exit is reported.
+      for (let message = channel.receive(); message !== undefined; message = channel.receive()) deliver(message as Message | ExitNotice);
+      channel.port.close();
+    }
     resolveExited();
     for (const listener of exitListeners) listener(code);
+  };
+  const deliver = (data: Message | ExitNotice) => {
+    if (!isExitNotice(data)) messageListener(data);
+    else if (!exited) {
+      // The worker's own exit code (a task's process.exit(3) reports 3, not 1).
+      kill(data.offloopExit ?? ABNORMAL_EXIT);
+    }
   };
   let gone: Promise<void> | undefined;
   /**
@@ -156,25 +199,30 @@ function webWorkerHandle(worker: WebWorkerLike, exitEvent: string | undefined, l
   });
   worker.addEventListener("messageerror", () => fail(new Error("A message from the worker could not be deserialized")));
   if (exitEvent !== undefined) worker.addEventListener(exitEvent, (event: { code?: number }) => exit(typeof event?.code === "number" ? event.code : ABNORMAL_EXIT));
+  const target = channel?.port ?? worker;
   return {
-    send: (message: Message, transfer?: Transferable[]) => (transfer ? worker.postMessage(message, transfer) : worker.postMessage(message)),
-    onMessage: (listener) =>
-      worker.addEventListener("message", (event: { data: Message | ExitNotice }) => {
-        const data = event.data;
-        if (!isExitNotice(data)) listener(data);
-        else if (!exited) {
-          // The worker's own exit code (a task's process.exit(3) reports 3, not 1).
-          kill(data.offloopExit ?? ABNORMAL_EXIT);
-        }
-      }),
+    send: (message: Message, transfer?: Transferable[]) => (transfer ? target.postMessage(message, transfer) : target.postMessage(message)),
+    onMessage(listener) {
+      messageListener = listener;
+      // The Worker's own channel too: a worker entry that never took our port up still talks there.
+      worker.addEventListener("message", (event: { data: Message | ExitNotice }) => deliver(event.data));
+      if (channel) channel.port.onmessage = (event) => deliver(event.data as Message | ExitNotice);
+    },
     onError: (listener) => void errorListeners.push(listener),
     onExit: (listener) => void exitListeners.push(listener),
     async terminate() {
       if (!exited) kill();
       await exitedPromise;
     },
-    ref: () => worker.ref?.(),
-    unref: () => worker.unref?.(),
+    ref() {
+      worker.ref?.();
+      channel?.port.ref?.();
+    },
+    unref() {
+      worker.unref?.();
+      channel?.port.unref?.();
+    },
+    ...(channel ? { receiveSync: () => channel.receive() as Message | undefined } : {}),
   };
 }
 

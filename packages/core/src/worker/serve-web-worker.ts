@@ -1,6 +1,6 @@
 import type { Message, Transferable } from "../protocol/protocol.js";
-import { isExitLock, type ExitNotice } from "../protocol/exit-notice.js";
-import { serve, type ServedWorker } from "./serve.js";
+import { isExitLock, isPoolPort, type ExitNotice } from "../protocol/exit-notice.js";
+import { serve, type ServedWorker, type WorkerPort } from "./serve.js";
 
 /** What a worker entry calls on its global scope (`self`). */
 export interface WebWorkerScope {
@@ -16,6 +16,20 @@ export interface ServeWebWorkerOptions {
   scope?: WebWorkerScope;
   /** Reads the exit code when the worker exits by itself (Deno: `() => Deno.exitCode`). Default: `process.exitCode` if the host has `process`. */
   exitCode?: () => number | undefined;
+  /**
+   * The host's synchronous receive for a `MessagePort` (Bun's and Deno's
+   * `receiveMessageOnPort` from `node:worker_threads`), as the pool's
+   * `webWorkerSpawner` was given it: the worker then serves over the port the
+   * pool sends first, and can watch for its next task (`spinMicroseconds`).
+   * A pool that sends no port is served over the worker's own channel.
+   */
+  receiveMessageOnPort?: (port: any) => { message: unknown } | undefined;
+}
+
+/** A `MessagePort` as the worker uses it (structural: Bun's, Deno's). */
+interface PortLike {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  onmessage: ((event: { data: unknown }) => void) | null;
 }
 
 /**
@@ -37,11 +51,15 @@ export interface ServeWebWorkerOptions {
 export function serveWebWorker(options: ServeWebWorkerOptions = {}): void {
   const scope = options.scope ?? (globalThis as unknown as WebWorkerScope);
   const exitCode = options.exitCode ?? (() => (globalThis as { process?: { exitCode?: number } }).process?.exitCode);
+  const receive = options.receiveMessageOnPort;
   let served: ServedWorker | undefined;
+  /** Where messages to the pool go: the worker's own channel, or the pool's port once it came. */
+  let toPool: Pick<WebWorkerScope, "postMessage"> = scope;
+  let fromScope: ((message: Message) => void) | undefined;
   const sendExitNotice = () => {
     const code = exitCode();
     const notice: ExitNotice = { offloopExit: typeof code === "number" ? code : null };
-    scope.postMessage(notice);
+    toPool.postMessage(notice);
   };
   scope.addEventListener("unload", () => {
     served?.flushBeforeExit(true);
@@ -52,17 +70,32 @@ export function serveWebWorker(options: ServeWebWorkerOptions = {}): void {
   // flush finished results first: so the results go out, then the notice, then the worker closes.
   const host = globalThis as { Deno?: unknown; Bun?: unknown };
   if (host.Deno === undefined && host.Bun === undefined) wrapClose(scope, sendExitNotice);
-  served = serve(
-    {
+  const serveOver = (port: WorkerPort) => {
+    served = serve(port, { exitHooks: true });
+  };
+  const serveOverScope = () =>
+    serveOver({
       postMessage: (message, transfer) => (transfer ? scope.postMessage(message, transfer) : scope.postMessage(message)),
-      onMessage: (listener) =>
-        scope.addEventListener("message", (event) => {
-          if (isExitLock(event.data)) holdExitLock(event.data.offloopExitLock);
-          else listener(event.data as Message);
-        }),
-    },
-    { exitHooks: true },
-  );
+      onMessage: (listener) => (fromScope = listener),
+    });
+  scope.addEventListener("message", (event) => {
+    const data = event.data;
+    if (isExitLock(data)) return holdExitLock(data.offloopExitLock);
+    if (served === undefined && receive !== undefined && isPoolPort(data)) {
+      const port = data.offloopPort as PortLike;
+      toPool = port;
+      serveOver({
+        postMessage: (message, transfer) => (transfer ? port.postMessage(message, transfer) : port.postMessage(message)),
+        onMessage: (listener) => (port.onmessage = (portEvent) => listener(portEvent.data as Message)),
+        receiveSync: () => receive(port)?.message as Message | undefined,
+      });
+      return;
+    }
+    if (served === undefined) serveOverScope();
+    fromScope?.(data as Message);
+  });
+  // Without a synchronous receive no port is expected: serve at once (and say "ready" now).
+  if (receive === undefined) serveOverScope();
 }
 
 function wrapClose(scope: WebWorkerScope, before: () => void): void {
