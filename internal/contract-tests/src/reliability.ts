@@ -147,6 +147,8 @@ export function runReliabilitySuite({ name, createExecutor, runtime, memoryLimit
   const isolated = capabilities.crashIsolation;
   const notIsolated = !isolated && "tasks run on the caller's thread: a crash or a blocked loop is the caller's";
   const runs = fuzzRuns ?? Number(host.process?.env.OFFLOOP_FUZZ_RUNS ?? 12);
+  /** Replays a reported counterexample: OFFLOOP_FUZZ_SEED and OFFLOOP_FUZZ_PATH, as fast-check printed them. */
+  const replay = host.process?.env.OFFLOOP_FUZZ_SEED ? { seed: Number(host.process.env.OFFLOOP_FUZZ_SEED), path: host.process.env.OFFLOOP_FUZZ_PATH } : {};
   /** Whether the executor takes callerSpinMicroseconds (the fuzz then runs some cases with the caller spinning). */
   const callerSpins = (() => {
     try {
@@ -466,7 +468,7 @@ export function runReliabilitySuite({ name, createExecutor, runtime, memoryLimit
               "stats agree with what the futures saw",
             );
           }),
-          { numRuns: runs, endOnFailure: runs <= 50, interruptAfterTimeLimit: runs <= 50 ? 30_000 : undefined },
+          { numRuns: runs, endOnFailure: runs <= 50, interruptAfterTimeLimit: runs <= 50 ? 30_000 : undefined, ...replay },
         );
       });
     });

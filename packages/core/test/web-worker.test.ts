@@ -261,6 +261,19 @@ describe("webWorkerSpawner and serveWebWorker with receiveMessageOnPort", () => 
     port.close();
   });
 
+  it("an exit notice taken with receiveSync reports the exit, and is not handed on as a message (Deno fires nothing else)", () => {
+    const { handle, worker, exits, messages } = spawnOne({ receiveMessageOnPort });
+    const port = (worker.posted[0]!.message as { offloopPort: MessagePort }).offloopPort;
+    port.postMessage(["exiting", 1]);
+    port.postMessage({ offloopExit: 3 });
+    expect(handle.receiveSync!()).toEqual(["exiting", 1]);
+    expect(handle.receiveSync!()).toBeUndefined();
+    expect(exits).toEqual([3]);
+    expect(messages).toEqual([]);
+    expect(worker.terminated).toBe(1);
+    port.close();
+  });
+
   it("serveWebWorker serves over the pool's port: ready, answers and the exit notice go there, and it takes messages synchronously", () => {
     const scope = new FakeScope();
     serveOn(scope, { exitCode: () => 3, receiveMessageOnPort });

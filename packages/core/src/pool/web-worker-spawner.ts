@@ -200,6 +200,13 @@ function webWorkerHandle(worker: WebWorkerLike, exitEvent: string | undefined, l
   worker.addEventListener("messageerror", () => fail(new Error("A message from the worker could not be deserialized")));
   if (exitEvent !== undefined) worker.addEventListener(exitEvent, (event: { code?: number }) => exit(typeof event?.code === "number" ? event.code : ABNORMAL_EXIT));
   const target = channel?.port ?? worker;
+  /** The worker's next protocol message, taken at once; its exit notice is acted on here, as when it comes by event. */
+  const receiveSync = (): Message | undefined => {
+    const data = channel?.receive() as Message | ExitNotice | undefined;
+    if (data === undefined || !isExitNotice(data)) return data;
+    deliver(data);
+    return undefined;
+  };
   return {
     send: (message: Message, transfer?: Transferable[]) => (transfer ? target.postMessage(message, transfer) : target.postMessage(message)),
     onMessage(listener) {
@@ -222,7 +229,7 @@ function webWorkerHandle(worker: WebWorkerLike, exitEvent: string | undefined, l
       worker.unref?.();
       channel?.port.unref?.();
     },
-    ...(channel ? { receiveSync: () => channel.receive() as Message | undefined } : {}),
+    ...(channel ? { receiveSync } : {}),
   };
 }
 
