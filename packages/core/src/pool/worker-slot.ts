@@ -42,6 +42,9 @@ export class WorkerSlot {
   #referenced = true;
   #receivesSync: boolean;
   #idleTimer: TimerHandle | undefined;
+  /** When the worker last went idle (undefined while busy), and what to do once it has been idle for idleTimeout. */
+  #idleSince: number | undefined;
+  #onIdleTimeout: (() => void) | undefined;
 
   constructor(readonly id: number, readonly handle: WorkerHandle, readonly clock: Clock, sharedMemory: boolean) {
     this.progress = sharedMemory ? new Int32Array(new SharedArrayBuffer(PROGRESS_FIELDS * 4)) : undefined;
@@ -99,9 +102,9 @@ export class WorkerSlot {
     if (this.progress) Atomics.add(this.progress, DOORBELL, 1);
   }
 
-  /** The worker has work: it keeps the process alive and its idle timer stops. */
+  /** The worker has work: it keeps the process alive, and its idle timer (left armed: re-arming a timer per task costs) no longer counts. */
   markBusy(): void {
-    this.#clearIdleTimer();
+    this.#idleSince = undefined;
     if (!this.#referenced) {
       this.#referenced = true;
       this.handle.ref();
@@ -115,12 +118,21 @@ export class WorkerSlot {
       this.#referenced = false;
       this.handle.unref();
     }
-    if (this.#idleTimer === undefined && idleTimeout !== Infinity) {
-      this.#idleTimer = this.clock.setTimeout(() => {
-        this.#idleTimer = undefined;
-        onIdleTimeout();
-      }, idleTimeout, { unref: true });
-    }
+    this.#idleSince = this.clock.now();
+    this.#onIdleTimeout = onIdleTimeout;
+    if (this.#idleTimer === undefined && idleTimeout !== Infinity) this.#armIdleTimer(idleTimeout, idleTimeout);
+  }
+
+  /** Fires `delay` ms from now: if the worker has been idle for `idleTimeout` ms by then, it times out; if it is idle again since less, the timer waits the rest. */
+  #armIdleTimer(idleTimeout: number, delay: number): void {
+    this.#idleTimer = this.clock.setTimeout(() => {
+      this.#idleTimer = undefined;
+      // Busy now: its next markIdle arms the timer again.
+      if (this.#idleSince === undefined || this.retiring || this.exited) return;
+      const left = this.#idleSince + idleTimeout - this.clock.now();
+      if (left > 0) this.#armIdleTimer(idleTimeout, left);
+      else this.#onIdleTimeout?.();
+    }, delay, { unref: true });
   }
 
   /** Stops the worker on purpose (its exit is reported through the handle's onExit). */

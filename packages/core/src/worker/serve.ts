@@ -69,6 +69,8 @@ class WorkerServer {
   #outTransfer: Transferable[] = [];
   #resultsInOutbox = 0;
   #flushScheduled = false;
+  /** While a message from the pool is handled: results wait for the flush at its end, not for a microtask. */
+  #handling = false;
   #drainScheduled = false;
   /** Shared with the pool: how many tasks this worker has taken up, in the order it received them. */
   #progress: Int32Array | undefined;
@@ -110,10 +112,15 @@ class WorkerServer {
 
   #handle(message: Message): void {
     if (this.#blocked) return;
-    decodeRecords<PoolRecords>(message, this.#visitor);
-    this.#drain();
-    // Results of what ran synchronously go back now, not a microtask later: a lone task pays no extra turn.
-    this.flush();
+    this.#handling = true;
+    try {
+      decodeRecords<PoolRecords>(message, this.#visitor);
+      this.#drain();
+    } finally {
+      this.#handling = false;
+      // Results of what ran synchronously go back now, not a microtask later: a lone task pays no extra turn.
+      this.flush();
+    }
   }
 
   /**
@@ -175,7 +182,7 @@ class WorkerServer {
     encodeForPool(this.#outbox, op, ...fields);
     if (op === "ok" || op === "error" || op === "dropped") this.#resultsInOutbox++;
     if (this.#resultsInOutbox >= RESULTS_PER_MESSAGE) this.flush();
-    else if (!this.#flushScheduled) {
+    else if (!this.#flushScheduled && !this.#handling) {
       this.#flushScheduled = true;
       queueMicrotask(() => this.flush());
     }
