@@ -12,8 +12,8 @@ type Host = typeof globalThis & { __modelExit?: (code: number) => never; __model
 const host = globalThis as Host;
 
 /** Simulated workers (test/simulated-workers.ts), reachable from the task functions below through globals. */
-function simulatedSpawner(sharedMemory: boolean) {
-  const workers = simulatedWorkers({ sharedMemory });
+function simulatedSpawner(sharedMemory: boolean, receiveSync: boolean) {
+  const workers = simulatedWorkers({ sharedMemory, receiveSync });
   host.__modelWorkerId = () => taskContext().workerId;
   host.__modelExit = (code: number): never => workers.exitTask(code);
   return workers;
@@ -64,11 +64,13 @@ const command = (withKills: boolean): fc.Arbitrary<Command> =>
 /** What the model says a Future may end as. */
 type Expected = { kind: "value"; value: number; orCrash: boolean } | { kind: "error"; names: string[] };
 
-async function runScript(commands: Command[], config: { maxWorkers: number; concurrency: number; sharedMemory: boolean; withKills: boolean }): Promise<void> {
+async function runScript(commands: Command[], config: { maxWorkers: number; concurrency: number; sharedMemory: boolean; callerSpin: boolean; withKills: boolean }): Promise<void> {
   const clock = manualClock();
-  const { spawner, kill } = simulatedSpawner(config.sharedMemory);
+  const { spawner, kill } = simulatedSpawner(config.sharedMemory, config.callerSpin);
   host.__modelRuns = new Map();
-  const pool = new WorkerPool({ maxWorkers: config.maxWorkers, concurrentTasksPerWorker: config.concurrency, cancelGrace: 100, clock, idleTimeout: 1000 }, spawner);
+  // callerSpin: the pool takes results with receiveSync from a microtask after submit (the simulated worker,
+  // on this thread, has run by then when its message came first), else they come by microtask.
+  const pool = new WorkerPool({ maxWorkers: config.maxWorkers, concurrentTasksPerWorker: config.concurrency, cancelGrace: 100, clock, idleTimeout: 1000, callerSpinMicroseconds: config.callerSpin ? 20 : 0 }, spawner);
   const futures: Array<{ future: Future<unknown>; expected: Expected; label: string }> = [];
   const hanging: Array<Future<unknown>> = [];
   let crashesPossible = config.withKills;
@@ -164,6 +166,7 @@ const config = fc.record({
   maxWorkers: fc.integer({ min: 1, max: 3 }),
   concurrency: fc.integer({ min: 1, max: 2 }),
   sharedMemory: fc.boolean(),
+  callerSpin: fc.boolean(),
 });
 
 describe("WorkerPool against a reference model (simulated workers, manual clock)", () => {
@@ -174,7 +177,7 @@ describe("WorkerPool against a reference model (simulated workers, manual clock)
         numRuns: Number(globalThis.process?.env.OFFLOOP_MODEL_RUNS ?? 500),
         // Found in CI: three workers force-stopped (cancelGrace) before the pool heard from them were
         // counted as failed starts, and the pool then refused every task with WorkerStartError.
-        examples: [[{ maxWorkers: 3, concurrency: 1, sharedMemory: false }, [{ op: "timeout", ms: 0 }, { op: "cancelAdd" }, { op: "cancelAdd" }, { op: "advance", ms: 100 }, { op: "timeout", ms: 0 }]]],
+        examples: [[{ maxWorkers: 3, concurrency: 1, sharedMemory: false, callerSpin: false }, [{ op: "timeout", ms: 0 }, { op: "cancelAdd" }, { op: "cancelAdd" }, { op: "advance", ms: 100 }, { op: "timeout", ms: 0 }]]],
       },
     );
   }, 120_000);

@@ -24,7 +24,7 @@ export interface SimulatedWorkersOptions {
   toPool?: (message: unknown[], worker: SimWorker) => unknown[];
   /** While it returns true, messages to the pool wait in `held` (posted, not yet dispatched) until `releaseHeld()`. */
   holdToPool?: (worker: SimWorker) => boolean;
-  /** Handles offer `receiveSync` (taking the oldest held message) when the pool asks for it (callerSpinMicroseconds). */
+  /** Handles offer `receiveSync` when the pool asks for it (callerSpinMicroseconds): it takes the oldest held message, else the oldest posted one not yet delivered. */
   receiveSync?: boolean;
 }
 
@@ -43,6 +43,8 @@ export class SimWorker {
   readonly served: ServedWorker;
   /** Messages posted to the pool and not dispatched yet (see holdToPool); a kill loses them, as a web Worker's terminate() does. */
   readonly held: unknown[][] = [];
+  /** With receiveSync: messages posted to the pool and not yet delivered or taken. */
+  readonly posted: unknown[][] = [];
 
   constructor(
     readonly workerId: number,
@@ -56,6 +58,17 @@ export class SimWorker {
         if (harness.options.toPool) copy = harness.options.toPool(copy, this);
         if (harness.options.holdToPool?.(this)) {
           this.held.push(copy);
+          return;
+        }
+        if (harness.options.receiveSync) {
+          // As on a real port: each message reaches the pool once, by a microtask or by receiveSync, in order.
+          this.posted.push(copy);
+          queueMicrotask(() => {
+            const next = this.posted.shift();
+            if (next === undefined || !this.toPool) return;
+            this.sent.push(next);
+            this.toPool(next);
+          });
           return;
         }
         queueMicrotask(() => {
@@ -106,6 +119,7 @@ export class SimWorker {
     if (lost) {
       this.toPool = undefined;
       this.held.length = 0;
+      this.posted.length = 0;
     }
     // A dead worker runs nothing more: stop its server (its own timers, e.g. a long batch's next slice,
     // would otherwise go on taking up tasks on this thread). Its last words go nowhere: outgoing is closed.
@@ -199,7 +213,7 @@ export function simulatedWorkers(options: SimulatedWorkersOptions = {}): Simulat
         ...(options.receiveSync && info.receiveSync
           ? {
               receiveSync: () => {
-                const message = worker.held.shift();
+                const message = worker.held.shift() ?? (worker.toPool ? worker.posted.shift() : undefined);
                 if (message) worker.sent.push(message);
                 return message;
               },
