@@ -98,6 +98,13 @@ describe("serve", () => {
     expect(records().slice(1, 3)).toEqual([["ok", 11, 8], ["ok", 12, 12]]);
   });
 
+  it("run1 runs a task with its one argument as sent (not wrapped in an array), arrays included", () => {
+    const { send, records } = worker();
+    send(...hello());
+    send("source", 1, "(a, ...rest) => [a, rest.length]", "run1", 10, 1, [1, 2], 0, "run1", 11, 1, undefined, 0);
+    expect(records()).toEqual([["ok", 10, [[1, 2], 0]], ["ok", 11, [undefined, 0]]]);
+  });
+
   it("an async result is sent when it settles", async () => {
     const { send, result } = worker();
     send(...hello());

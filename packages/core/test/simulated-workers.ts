@@ -130,14 +130,15 @@ export class SimWorker {
     });
   }
 
-  /** The records of every message this worker received, e.g. `records("run")`. */
+  /** The records of every message this worker received, e.g. `records("run")` (which counts "run1" records too, as "run" records). */
   records(op: string): unknown[][] {
-    return this.received.flatMap(recordsOf).filter((record) => record[0] === op);
+    const all = this.received.flatMap(recordsOf).map((record) => (record[0] === "run1" ? ["run", record[1], record[2], [record[3]], record[4]] : record));
+    return all.filter((record) => record[0] === op);
   }
 }
 
 /** Fields after each op (protocol.ts): to read the records a simulated worker received. */
-const FIELDS: Record<string, number> = { hello: 5, module: 3, source: 2, init: 2, run: 4, chunk: 4, cancel: 2, ready: 1, ok: 2, error: 2, dropped: 1, progress: 2, initError: 1, exiting: 1 };
+const FIELDS: Record<string, number> = { hello: 5, module: 3, source: 2, init: 2, run: 4, run1: 4, chunk: 4, cancel: 2, ready: 1, ok: 2, error: 2, dropped: 1, progress: 2, initError: 1, exiting: 1 };
 
 /** Splits a message into its records. */
 export function recordsOf(message: unknown[]): unknown[][] {

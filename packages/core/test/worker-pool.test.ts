@@ -20,7 +20,7 @@ import {
 } from "@offloop/core";
 import { taskContext } from "@offloop/core/worker";
 import { Mutex, SharedMemoryUnavailableError } from "@offloop/core/shared";
-import { macrotask, simulatedWorkers, until, type SimulatedWorkersOptions } from "./simulated-workers.ts";
+import { macrotask, recordsOf, simulatedWorkers, until, type SimulatedWorkersOptions } from "./simulated-workers.ts";
 
 type Gate = { promise: Promise<unknown>; resolve: (value?: unknown) => void };
 type Host = typeof globalThis & {
@@ -142,6 +142,17 @@ describe("WorkerPool: results and stats", () => {
     // The definition travels once per worker.
     expect(await pool.submit(double, 1)).toBe(2);
     expect(worker!.records("source")).toHaveLength(1);
+    await pool.shutdown();
+  });
+
+  it("a task with one argument travels as a run1 record (the argument unwrapped), others as run records", async () => {
+    const { pool, workers } = setup({ maxWorkers: 1 });
+    expect(await pool.submit(double, 21)).toBe(42);
+    expect(await pool.submit((a: number[], b?: number) => a.length + (b ?? 0), [1, 2, 3])).toBe(3);
+    expect(await pool.submit((a: number, b: number) => a + b, 1, 2)).toBe(3);
+    expect(await pool.submit(() => 7)).toBe(7);
+    const runs = workers.spawned[0]!.received.flatMap(recordsOf).filter((record) => String(record[0]).startsWith("run"));
+    expect(runs.map((record) => [record[0], record[3]])).toEqual([["run1", 21], ["run1", [1, 2, 3]], ["run", [1, 2]], ["run", []]]);
     await pool.shutdown();
   });
 

@@ -23,6 +23,9 @@
  *                                                 before starting it (a task with a timeout or signal may be
  *                                                 stopped by terminating its worker, which would take results
  *                                                 still waiting in the worker with it)
+ *   "run1"    taskId, fnId, arg, flushFirst       "run" with one argument, not wrapped in an array (the usual
+ *                                                 case: an array per task costs as much to copy as the rest
+ *                                                 of the record)
  *   "chunk"   taskId, fnId, items, flushFirst     run fn(item) for each item; result is the array
  *   "cancel"  taskId, reason                      abort the task's signal, or drop it if not started
  *
@@ -48,7 +51,7 @@
  * console.log(`offloop protocol v${PROTOCOL_VERSION}`);
  * ```
  */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /**
  * Index in the hello's shared `progress` array where the worker counts the tasks it has taken up.
@@ -97,6 +100,7 @@ export type PoolRecords = {
   source: [fnId: number, sourceText: string];
   init: [fnId: number, args: unknown[]];
   run: [taskId: number, fnId: number, args: unknown[], flushFirst: 0 | 1];
+  run1: [taskId: number, fnId: number, arg: unknown, flushFirst: 0 | 1];
   chunk: [taskId: number, fnId: number, items: unknown[], flushFirst: 0 | 1];
   cancel: [taskId: number, reason: SerializedError];
 };
@@ -124,6 +128,7 @@ const RECORD_FIELDS: { readonly [Op in PoolOp | WorkerOp]: number } = {
   source: 2,
   init: 2,
   run: 4,
+  run1: 4,
   chunk: 4,
   cancel: 2,
   ready: 1,

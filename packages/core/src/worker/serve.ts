@@ -87,6 +87,7 @@ class WorkerServer {
   readonly #visitor: RecordVisitor<PoolRecords> = {
     // unpackShared: offloop/shared primitives arrive as markers in a wrapper (arrays pass through untouched).
     run: (taskId, fnId, args, flushFirst) => void this.#queue.push(new Job(taskId, fnId, unpackShared(args, this.workerId), false, this, flushFirst === 1)),
+    run1: (taskId, fnId, arg, flushFirst) => void this.#queue.push(new Job(taskId, fnId, [arg], false, this, flushFirst === 1)),
     chunk: (taskId, fnId, items, flushFirst) => void this.#queue.push(new Job(taskId, fnId, unpackShared(items, this.workerId), true, this, flushFirst === 1)),
     cancel: (taskId, reason) => this.#cancel(taskId, reason),
     module: (fnId, moduleUrl, name) => this.#defineFromModule(fnId, moduleUrl, name),
