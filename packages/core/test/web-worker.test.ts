@@ -3,7 +3,7 @@
 // so a WorkerPool runs tasks through both. serveWebWorker installs exit hooks: it runs with every host
 // global swapped for a fake (test/host-globals.ts), never patching the test runner's.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { receiveMessageOnPort } from "node:worker_threads";
+import { receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import { manualClock, PROTOCOL_VERSION, WorkerCrashedError, WorkerPool, webWorkerSpawner, type SpawnerCapabilities, type WebWorkerLike } from "@offloop/core";
 import { serveWebWorker } from "@offloop/core/worker";
 import { canFake, NO_HOST, withHostGlobals } from "./host-globals.ts";

@@ -100,7 +100,7 @@ function defaultCreateWorker(entry: URL | undefined, options: Record<string, unk
 
 /** A channel of the pool's own to a new worker (sent as its first message), where the host can receive synchronously. */
 function channelFor(worker: WebWorkerLike, receive: WebWorkerSpawnerOptions["receiveMessageOnPort"]): { port: PortLike; receive(): unknown } | undefined {
-  const Channel = (globalThis as { MessageChannel?: new () => { port1: PortLike; port2: PortLike } }).MessageChannel;
+  const Channel = (globalThis as unknown as { MessageChannel?: new () => { port1: PortLike; port2: PortLike } }).MessageChannel;
   if (receive === undefined || typeof Channel !== "function") return undefined;
   const { port1, port2 } = new Channel();
   const handOver: PoolPort = { offloopPort: port2 };
