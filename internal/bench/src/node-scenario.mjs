@@ -178,7 +178,10 @@ async function paired(row, floor) {
 // measures it and closes it; the worker placement each pool gets is sampled anew every block.
 async function alternating(spec, floorSpec) {
   const blocks = 6;
-  const sub = { ...params, n: Math.max(1, Math.round(params.n / blocks)) };
+  // Each fresh pool is warmed with as many calls as a block measures: a new worker thread's code starts
+  // cold (offloop's serve loop needed ~3,000 calls to reach its steady 4-5 us with callerSpinMicroseconds).
+  const n = Math.max(1, Math.round(params.n / blocks));
+  const sub = { ...params, n, warmup: Math.max(params.warmup, n) };
   const own = [];
   const base = [];
   let last;
