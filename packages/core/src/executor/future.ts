@@ -23,7 +23,6 @@ export type FutureState = "pending" | "running" | "fulfilled" | "rejected" | "ca
 export class Future<R = unknown> extends Promise<R> {
   /** While pending, the resolve function of the Promise the Future is; once settled, how it ended (one field: 100,000 may be pending). */
   #resolveOrOutcome: ((value: R | PromiseLike<R>) => void) | "fulfilled" | "rejected" | "cancelled";
-  #listeners: Array<(future: Future<R>) => void> | undefined;
 
   /** then(), catch() and finally() return plain Promises. */
   static override get [Symbol.species](): PromiseConstructor {
@@ -93,9 +92,9 @@ export class Future<R = unknown> extends Promise<R> {
       promiseThen.call(this, undefined, ignore);
       resolve(Promise.reject(value));
     }
-    const listeners = this.#listeners;
+    const listeners = settleListeners.get(this);
     if (listeners) {
-      this.#listeners = undefined;
+      settleListeners.delete(this);
       for (const listener of listeners) listener(this);
     }
     return true;
@@ -104,7 +103,11 @@ export class Future<R = unknown> extends Promise<R> {
   /** Calls `listener` once when the Future settles (at once if it has). */
   onSettled(listener: (future: Future<R>) => void): void {
     if (this.done()) listener(this);
-    else (this.#listeners ??= []).push(listener);
+    else {
+      const listeners = settleListeners.get(this);
+      if (listeners) listeners.push(listener);
+      else settleListeners.set(this, [listener]);
+    }
   }
 
   /** The Future itself: it is a Promise (kept for code written when it was only awaitable). */
@@ -118,6 +121,9 @@ export class Future<R = unknown> extends Promise<R> {
 }
 
 const promiseThen = Promise.prototype.then;
+/** `onSettled` listeners of unsettled Futures: kept aside, since few Futures have any and 100,000 may be pending. */
+// Each list holds the listeners of one Future<R>, whatever its R.
+const settleListeners = new WeakMap<object, Array<(future: any) => void>>();
 const ignore = () => {};
 let captured: ((value: never) => void) | undefined;
 /** The executor of every Future: hands its resolve function over without a closure per Future. */

@@ -42,11 +42,15 @@ export class PoolTask extends Future<unknown> {
     readonly id: number,
     readonly descriptor: TaskDescriptor,
     readonly args: unknown[],
-    readonly chunk: boolean,
     extras?: PoolTaskExtras,
   ) {
     super();
     this.extras = extras;
+  }
+
+  /** Whether this is a `map` chunk (args are the items, one call each): a ChunkTask says true. On the prototype, not in each of 100,000 tasks. */
+  get chunk(): boolean {
+    return false;
   }
   get transfer(): Transferable[] | undefined {
     return this.extras?.transfer;
@@ -80,5 +84,21 @@ export class PoolTask extends Future<unknown> {
   }
   protected override onCancel(reason: CancelledError): void {
     this.hooks.cancel(this, reason);
+  }
+}
+
+/**
+ * A chunk of `map` items, run as one task: `fn(item)` for each item, and
+ * the result is the array of results.
+ *
+ * @example
+ * ```ts
+ * const task = new ChunkTask(hooks, 8, describeTask(tasks.inc), [1, 2, 3]);
+ * task.chunk; // true
+ * ```
+ */
+export class ChunkTask extends PoolTask {
+  override get chunk(): boolean {
+    return true;
   }
 }

@@ -14,7 +14,7 @@ import { BatchPolicy, pickWorker } from "./batching.js";
 import { accountForExit } from "./crash-accounting.js";
 import { Deque } from "./deque.js";
 import { resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from "./pool-options.js";
-import { PoolTask, type PoolTaskHooks } from "./pool-task.js";
+import { ChunkTask, PoolTask, type PoolTaskHooks } from "./pool-task.js";
 import type { Spawner, SpawnerCapabilities } from "./spawner.js";
 import { WorkerSlot } from "./worker-slot.js";
 import { packShared, refuseShared } from "../shared/travel.js";
@@ -127,7 +127,7 @@ export class WorkerPool extends ExecutorBase {
     const extras = options?.transfer !== undefined || options?.onProgress !== undefined || callSite !== undefined
       ? { transfer: options?.transfer, onProgress: options?.onProgress, callSite }
       : undefined;
-    const poolTask = new PoolTask(this.#hooks, this.#nextTaskId++, descriptor, args, chunk, extras);
+    const poolTask = new (chunk ? ChunkTask : PoolTask)(this.#hooks, this.#nextTaskId++, descriptor, args, extras);
     if (options !== undefined) poolTask.disarm = this.armRunOptions(poolTask, options, (error) => this.#stopTask(poolTask, "timeout", error), this.#clock);
     this.#queue.push(poolTask);
     this.#queued++;
