@@ -292,6 +292,18 @@ describe("webWorkerSpawner and serveWebWorker with receiveMessageOnPort", () => 
     port2.close();
   });
 
+  it("an entry without receiveMessageOnPort that is sent a port still reads it, and answers over its own channel", async () => {
+    const scope = new FakeScope();
+    serveOn(scope);
+    const { port1, port2 } = new MessageChannel();
+    scope.emit("message", { data: { offloopPort: port2 } });
+    port1.postMessage(["hello", PROTOCOL_VERSION, 0, 1, null, 0, "source", 1, "(n) => n * 2", "run1", 1, 1, 21, 0]);
+    await until(() => scope.toParent.length === 2, "the answer");
+    expect(scope.toParent).toEqual([["ready", PROTOCOL_VERSION], ["ok", 1, 42]]);
+    port1.close();
+    port2.close();
+  });
+
   it("a pool that sends no port is served over the worker's own channel", () => {
     const scope = new FakeScope();
     serveOn(scope, { receiveMessageOnPort });

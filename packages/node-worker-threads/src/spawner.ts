@@ -63,12 +63,13 @@ export function nodeThreadSpawner(options: NodeThreadOptions = {}): Spawner {
       const port = channel?.port1;
       let onMessage: (message: Message) => void = () => {};
       worker.once("exit", (code) => {
-        if (port) {
+        try {
           // Node delivers what came on the Worker's own port before "exit", not on ours: read what the worker posted before it went.
-          for (let taken; (taken = receiveMessageOnPort(port)); ) onMessage(taken.message as Message);
-          port.close();
+          if (port) for (let taken; (taken = receiveMessageOnPort(port)); ) onMessage(taken.message as Message);
+        } finally {
+          port?.close();
+          latch.exit(code);
         }
-        latch.exit(code);
       });
       return {
         send: (message, transfer) => (port ?? worker).postMessage(message, transfer as never),

@@ -48,8 +48,8 @@ export interface PoolOptions {
    * whose tasks come rarely burns almost nothing, and an idle pool uses no
    * CPU. The cost is up to this long of a core after each batch a worker
    * finishes. 0 turns it off (workers sleep at once). Where the worker
-   * cannot receive synchronously (Bun and Deno web Workers, child
-   * processes, the in-thread worker) it is accepted and has no effect.
+   * cannot receive synchronously (child processes, browsers' web Workers,
+   * the in-thread worker) it is accepted and has no effect.
    * Default 50.
    *
    * @example
@@ -67,13 +67,15 @@ export interface PoolOptions {
    * microtask, once your synchronous code has run) for the result, and takes
    * it with a synchronous receive: an `await` then costs no thread wake-up
    * and no event-loop turn on either side (with the default `spinMicroseconds`,
-   * on Node worker threads about 3-5 µs a round trip instead of 30; see
-   * internal/bench/RESULTS.md). The cost: your thread burns a core and its
-   * event loop waits (timers, I/O) for up to this long per call, and a task
-   * that takes longer than the spin falls back to the normal path. It never
-   * spins while tasks are queued (bursts travel as usual). Where the host
-   * cannot receive synchronously (Bun and Deno web Workers, child processes,
-   * the in-thread worker) it is accepted and has no effect. Default 0 (off).
+   * on Node worker threads about 4-5 µs a round trip instead of 26; see
+   * internal/bench/RESULTS.md). The cost: your thread burns a core while it
+   * waits, and its event loop does not turn: a loop of sequential calls whose
+   * results all come back within the spin runs timers and I/O only when it
+   * ends, as a synchronous loop would. A task that takes longer than the
+   * spin falls back to the normal path. It never spins while tasks are
+   * queued (bursts travel as usual). Where the host cannot receive
+   * synchronously (child processes, browsers' web Workers, the in-thread
+   * worker) it is accepted and has no effect. Default 0 (off).
    *
    * @example
    * ```ts

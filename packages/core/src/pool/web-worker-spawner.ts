@@ -151,14 +151,16 @@ function webWorkerHandle(worker: WebWorkerLike, exitEvent: string | undefined, l
   const exit = (code: number) => {
     if (exited) return;
     exited = true;
-    if (channel) {
+    try {
       // What the worker posted before it went is still in our port (Deno's terminate() would drop it
       // from the Worker's own channel): read it all before the exit is reported.
-      for (let message = channel.receive(); message !== undefined; message = channel.receive()) deliver(message as Message | ExitNotice);
-      channel.port.close();
+      if (channel) for (let message = channel.receive(); message !== undefined; message = channel.receive()) deliver(message as Message | ExitNotice);
+    } finally {
+      // Whatever reading it did, the exit is reported: the worker's tasks must settle.
+      channel?.port.close();
+      resolveExited();
+      for (const listener of exitListeners) listener(code);
     }
-    resolveExited();
-    for (const listener of exitListeners) listener(code);
   };
   const deliver = (data: Message | ExitNotice) => {
     if (!isExitNotice(data)) messageListener(data);

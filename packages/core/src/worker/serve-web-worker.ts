@@ -91,6 +91,13 @@ export function serveWebWorker(options: ServeWebWorkerOptions = {}): void {
       });
       return;
     }
+    if (isPoolPort(data)) {
+      // A pool that expects us on its port, and this entry cannot receive synchronously: read the port
+      // too, and answer over the worker's own channel (the pool listens on both).
+      const port = data.offloopPort as PortLike;
+      port.onmessage = (portEvent) => fromScope?.(portEvent.data as Message);
+      return;
+    }
     if (served === undefined) serveOverScope();
     fromScope?.(data as Message);
   });
