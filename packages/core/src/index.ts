@@ -20,6 +20,7 @@ export * from "./executor/map.js";
 export * from "./executor/inline-executor.js";
 export * from "./asyncio/utilities.js";
 export * from "./pool/web-worker-spawner.js";
+export type { ReceiveMessageOnPort } from "./protocol/pool-port.js";
 export * from "./worker/serve-web-worker.js";
 export { describeValue, integerOption, durationOption, ownOptions } from "./check-arguments.js";
 export * from "./executor/default-executor.js";

@@ -1,5 +1,6 @@
 import type { Message, Transferable } from "../protocol/protocol.js";
-import { isExitNotice, type ExitLock, type ExitNotice, type PoolPort } from "../protocol/exit-notice.js";
+import { isExitNotice, type ExitLock, type ExitNotice } from "../protocol/exit-notice.js";
+import { postTo, type PoolPort, type PortLike, type ReceiveMessageOnPort } from "../protocol/pool-port.js";
 import type { Spawner, SpawnerCapabilities, WorkerHandle } from "./spawner.js";
 
 /** What the pool calls on a web `Worker` (structural: Bun's, Deno's or a browser's). */
@@ -47,16 +48,7 @@ export interface WebWorkerSpawnerOptions {
    * before it went is read to the end before its exit is reported. The
    * worker entry must pass the same function to `serveWebWorker`.
    */
-  receiveMessageOnPort?: (port: any) => { message: unknown } | undefined;
-}
-
-/** A `MessagePort` as the pool uses it (structural: Bun's, Deno's). */
-interface PortLike {
-  postMessage(message: unknown, transfer?: Transferable[]): void;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  close(): void;
-  ref?(): void;
-  unref?(): void;
+  receiveMessageOnPort?: ReceiveMessageOnPort;
 }
 
 /** Exit code reported for a worker that was terminated or died of an uncaught error (as Node reports both). */
@@ -99,7 +91,7 @@ function defaultCreateWorker(entry: URL | undefined, options: Record<string, unk
 }
 
 /** A channel of the pool's own to a new worker (sent as its first message), where the host can receive synchronously. */
-function channelFor(worker: WebWorkerLike, receive: WebWorkerSpawnerOptions["receiveMessageOnPort"]): { port: PortLike; receive(): unknown } | undefined {
+function channelFor(worker: WebWorkerLike, receive: ReceiveMessageOnPort | undefined): { port: PortLike; receive(): unknown } | undefined {
   const Channel = (globalThis as unknown as { MessageChannel?: new () => { port1: PortLike; port2: PortLike } }).MessageChannel;
   if (receive === undefined || typeof Channel !== "function") return undefined;
   const { port1, port2 } = new Channel();
@@ -157,7 +149,7 @@ function webWorkerHandle(worker: WebWorkerLike, exitEvent: string | undefined, l
       if (channel) for (let message = channel.receive(); message !== undefined; message = channel.receive()) deliver(message as Message | ExitNotice);
     } finally {
       // Whatever reading it did, the exit is reported: the worker's tasks must settle.
-      channel?.port.close();
+      channel?.port.close?.();
       resolveExited();
       for (const listener of exitListeners) listener(code);
     }
@@ -210,7 +202,7 @@ function webWorkerHandle(worker: WebWorkerLike, exitEvent: string | undefined, l
     return undefined;
   };
   return {
-    send: (message: Message, transfer?: Transferable[]) => (transfer ? target.postMessage(message, transfer) : target.postMessage(message)),
+    send: (message: Message, transfer?: Transferable[]) => postTo(target, message, transfer),
     onMessage(listener) {
       messageListener = listener;
       // The Worker's own channel too: a worker entry that never took our port up still talks there.

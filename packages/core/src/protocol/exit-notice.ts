@@ -25,17 +25,3 @@ export interface ExitLock {
 export function isExitLock(data: unknown): data is ExitLock {
   return typeof data === "object" && data !== null && !Array.isArray(data) && typeof (data as ExitLock).offloopExitLock === "string";
 }
-
-/**
- * What a pool posts to a new web Worker first where the host can receive a
- * port's messages synchronously (Bun, Deno): one end of a `MessageChannel`,
- * over which pool and worker then talk. Not an array, so never a protocol message.
- */
-export interface PoolPort {
-  offloopPort: unknown;
-}
-
-/** Whether a message to a web Worker is the pool's own port rather than protocol records. */
-export function isPoolPort(data: unknown): data is PoolPort {
-  return typeof data === "object" && data !== null && !Array.isArray(data) && "offloopPort" in data;
-}

@@ -1,5 +1,6 @@
 import type { Message, Transferable } from "../protocol/protocol.js";
-import { isExitLock, isPoolPort, type ExitNotice } from "../protocol/exit-notice.js";
+import { isExitLock, type ExitNotice } from "../protocol/exit-notice.js";
+import { isPoolPort, postTo, type PortLike, type ReceiveMessageOnPort } from "../protocol/pool-port.js";
 import { serve, type ServedWorker, type WorkerPort } from "./serve.js";
 
 /** What a worker entry calls on its global scope (`self`). */
@@ -23,13 +24,7 @@ export interface ServeWebWorkerOptions {
    * pool sends first, and can watch for its next task (`spinMicroseconds`).
    * A pool that sends no port is served over the worker's own channel.
    */
-  receiveMessageOnPort?: (port: any) => { message: unknown } | undefined;
-}
-
-/** A `MessagePort` as the worker uses it (structural: Bun's, Deno's). */
-interface PortLike {
-  postMessage(message: unknown, transfer?: Transferable[]): void;
-  onmessage: ((event: { data: unknown }) => void) | null;
+  receiveMessageOnPort?: ReceiveMessageOnPort;
 }
 
 /**
@@ -75,27 +70,26 @@ export function serveWebWorker(options: ServeWebWorkerOptions = {}): void {
   };
   const serveOverScope = () =>
     serveOver({
-      postMessage: (message, transfer) => (transfer ? scope.postMessage(message, transfer) : scope.postMessage(message)),
+      postMessage: (message, transfer) => postTo(scope, message, transfer),
       onMessage: (listener) => (fromScope = listener),
     });
   scope.addEventListener("message", (event) => {
     const data = event.data;
     if (isExitLock(data)) return holdExitLock(data.offloopExitLock);
-    if (served === undefined && receive !== undefined && isPoolPort(data)) {
-      const port = data.offloopPort as PortLike;
-      toPool = port;
-      serveOver({
-        postMessage: (message, transfer) => (transfer ? port.postMessage(message, transfer) : port.postMessage(message)),
-        onMessage: (listener) => (port.onmessage = (portEvent) => listener(portEvent.data as Message)),
-        receiveSync: () => receive(port)?.message as Message | undefined,
-      });
-      return;
-    }
     if (isPoolPort(data)) {
-      // A pool that expects us on its port, and this entry cannot receive synchronously: read the port
-      // too, and answer over the worker's own channel (the pool listens on both).
       const port = data.offloopPort as PortLike;
-      port.onmessage = (portEvent) => fromScope?.(portEvent.data as Message);
+      if (served === undefined && receive !== undefined) {
+        toPool = port;
+        serveOver({
+          postMessage: (message, transfer) => postTo(port, message, transfer),
+          onMessage: (listener) => (port.onmessage = (portEvent) => listener(portEvent.data as Message)),
+          receiveSync: () => receive(port)?.message as Message | undefined,
+        });
+      } else {
+        // This entry cannot receive synchronously: read the port too, and answer over the worker's own
+        // channel (the pool listens on both).
+        port.onmessage = (portEvent) => fromScope?.(portEvent.data as Message);
+      }
       return;
     }
     if (served === undefined) serveOverScope();
