@@ -156,6 +156,18 @@ describe("WorkerPool: results and stats", () => {
     await pool.shutdown();
   });
 
+  it("a lone argument is taken when the task is submitted: changing the caller's args array afterwards changes nothing", async () => {
+    const { pool } = setup({ maxWorkers: 1 });
+    const open = gate("busy");
+    const busy = pool.submit(hold, "busy");
+    const args: [number] = [21];
+    const queued = pool.run(double, args);
+    args[0] = 1000;
+    open();
+    expect(await Promise.all([busy, queued])).toEqual(["busy", 42]);
+    await pool.shutdown();
+  });
+
   it("concurrentTasksPerWorker runs that many tasks at once in one worker", async () => {
     const { pool, workers } = setup({ maxWorkers: 1, concurrentTasksPerWorker: 2 });
     const open = [gate("a"), gate("b")];

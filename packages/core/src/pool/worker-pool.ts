@@ -14,7 +14,7 @@ import { BatchPolicy, pickWorker } from "./batching.js";
 import { accountForExit } from "./crash-accounting.js";
 import { Deque } from "./deque.js";
 import { resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from "./pool-options.js";
-import { ChunkTask, PoolTask, type PoolTaskHooks } from "./pool-task.js";
+import { ChunkTask, OneArgTask, PoolTask, type PoolTaskHooks } from "./pool-task.js";
 import type { Spawner, SpawnerCapabilities } from "./spawner.js";
 import { WorkerSlot } from "./worker-slot.js";
 import { packShared, refuseShared } from "../shared/travel.js";
@@ -127,7 +127,13 @@ export class WorkerPool extends ExecutorBase {
     const extras = options?.transfer !== undefined || options?.onProgress !== undefined || callSite !== undefined
       ? { transfer: options?.transfer, onProgress: options?.onProgress, callSite }
       : undefined;
-    const poolTask = new (chunk ? ChunkTask : PoolTask)(this.#hooks, this.#nextTaskId++, descriptor, args, extras);
+    const id = this.#nextTaskId++;
+    // packShared may have wrapped the arguments (shared primitives): a wrapper travels whole, in a run record.
+    const poolTask = chunk
+      ? new ChunkTask(this.#hooks, id, descriptor, args, extras)
+      : Array.isArray(args) && args.length === 1
+        ? new OneArgTask(this.#hooks, id, descriptor, args[0], extras)
+        : new PoolTask(this.#hooks, id, descriptor, args, extras);
     if (options !== undefined) poolTask.disarm = this.armRunOptions(poolTask, options, (error) => this.#stopTask(poolTask, "timeout", error), this.#clock);
     this.#queue.push(poolTask);
     this.#queued++;
@@ -230,11 +236,8 @@ export class WorkerPool extends ExecutorBase {
     this.#define(worker, task.descriptor);
     // A task with a timeout or signal may end in a forced stop: the worker sends what it finished before starting it.
     const flushFirst = task.disarm !== undefined ? 1 : 0;
-    const args = task.args;
-    if (task.chunk) encodeForWorker(worker.outbox, "chunk", task.id, task.descriptor.id, args, flushFirst);
     // One argument travels unwrapped ("run1"): copying an array per task costs as much as the rest of its record.
-    else if (Array.isArray(args) && args.length === 1) encodeForWorker(worker.outbox, "run1", task.id, task.descriptor.id, args[0], flushFirst);
-    else encodeForWorker(worker.outbox, "run", task.id, task.descriptor.id, args, flushFirst);
+    encodeForWorker(worker.outbox, task.record, task.id, task.descriptor.id, task.payload as unknown[], flushFirst);
     if (task.transfer) worker.outTransfer.push(...task.transfer);
     worker.inFlight.set(task.id, task);
     task.seq = ++worker.tasksSent;
