@@ -53,6 +53,18 @@ async function offloopAdapter({ workers }) {
 
 const rows = { "raw-web-worker": rawWebWorker, "offloop-adapter": offloopAdapter };
 
+/** n tiny tasks submitted at once, after a burst of `warmup`. */
+async function throughput(row, n, warmup) {
+  await Promise.all(Array.from({ length: warmup }, (_, i) => row.call(i)));
+  const start = performance.now();
+  const futures = new Array(n);
+  for (let i = 0; i < n; i++) futures[i] = row.call(i);
+  await Promise.all(futures);
+  const seconds = (performance.now() - start) / 1000;
+  const rss = runtime === "deno" ? Deno.memoryUsage().rss : process.memoryUsage().rss;
+  return { value: n / seconds, unit: "tasks/s", rssMb: rss / 1048576 };
+}
+
 async function main() {
   const create = rows[rowId];
   if (!create) throw new Error(`unknown row ${rowId}`);
@@ -76,14 +88,25 @@ async function main() {
       return { value: ((performance.now() - start) * 1000) / params.n, unit: "us/call" };
     }
     if (scenario === "throughput") {
-      await Promise.all(Array.from({ length: params.warmup }, (_, i) => row.call(i)));
-      const start = performance.now();
-      const futures = new Array(params.n);
-      for (let i = 0; i < params.n; i++) futures[i] = row.call(i);
-      await Promise.all(futures);
-      const seconds = (performance.now() - start) / 1000;
-      const rss = runtime === "deno" ? Deno.memoryUsage().rss : process.memoryUsage().rss;
-      return { value: params.n / seconds, unit: "tasks/s", rssMb: rss / 1048576 };
+      if (rowId === "raw-web-worker") return await throughput(row, params.n, params.warmup);
+      // As on Node: the adapter is also measured against a raw pool started in THIS process, both warmed
+      // alike, in short blocks taking turns (ABBA), so that the machine's load falls on both alike.
+      const floor = await rawWebWorker({ workers });
+      try {
+        for (const pool of [row, floor]) await Promise.all(Array.from({ length: params.warmup }, (_, i) => pool.call(i)));
+        const blocks = 4;
+        const own = [];
+        const base = [];
+        for (let block = 0; block < blocks; block++) {
+          for (const pool of block % 2 ? [floor, row] : [row, floor]) (pool === row ? own : base).push(await throughput(pool, Math.round(params.n / blocks), 0));
+        }
+        const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+        const value = median(own.map((r) => r.value));
+        const floorValue = median(base.map((r) => r.value));
+        return { ...own.at(-1), value, floorValue, pairedRatio: value / floorValue };
+      } finally {
+        await floor.close();
+      }
     }
     throw new Error(`${rowId} on ${runtime} does not run the ${scenario} scenario`);
   } finally {

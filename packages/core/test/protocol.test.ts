@@ -1,6 +1,6 @@
 // The pool <-> worker records: encode, decode, split.
 import { describe, expect, it } from "vitest";
-import { decodeRecords, encodeForPool, encodeForWorker, PROTOCOL_VERSION, splitRecords, type Message, type PoolRecords, type RecordVisitor, type WorkerRecords } from "@offloop/core";
+import { decodeRecords, encodeForPool, encodeForWorker, OP, opName, PROTOCOL_VERSION, splitRecords, type Message, type PoolRecords, type RecordVisitor, type WorkerRecords } from "@offloop/core";
 
 const recorder = <R extends PoolRecords | WorkerRecords>(ops: string[]) => {
   const seen: unknown[][] = [];
@@ -23,7 +23,7 @@ describe("protocol", () => {
     encodeForWorker(message, "run", 7, 1, [41], 0);
     encodeForWorker(message, "chunk", 8, 2, [1, 2], 0);
     encodeForWorker(message, "cancel", 7, { $offloopError: 1, name: "CancelledError", message: "stop" });
-    expect(message.slice(0, 6)).toEqual(["hello", PROTOCOL_VERSION, 3, 2, progress, 0]);
+    expect(message.slice(0, 6)).toEqual([OP.hello, PROTOCOL_VERSION, 3, 2, progress, 0]);
     const { seen, visitor } = recorder<PoolRecords>(["hello", "module", "source", "init", "run", "chunk", "cancel"]);
     decodeRecords<PoolRecords>(message, visitor);
     expect(seen).toEqual([
@@ -54,18 +54,36 @@ describe("protocol", () => {
   });
 
   it("splits a message into one message per record", () => {
-    expect(splitRecords(["ok", 7, 42, "dropped", 8, "hello", 4, 0, 1, null, 0])).toEqual([["ok", 7, 42], ["dropped", 8], ["hello", 4, 0, 1, null, 0]]);
+    expect(splitRecords([OP.ok, 7, 42, OP.dropped, 8, OP.hello, 4, 0, 1, null, 0])).toEqual([[OP.ok, 7, 42], [OP.dropped, 8], [OP.hello, 4, 0, 1, null, 0]]);
     expect(splitRecords([])).toEqual([]);
   });
 
+  it("an op travels as its small integer code, one per op, and opName reads it back", () => {
+    const codes = Object.values(OP);
+    expect(new Set(codes).size).toBe(codes.length);
+    for (const [name, code] of Object.entries(OP)) {
+      expect(Number.isInteger(code)).toBe(true);
+      expect(opName(code)).toBe(name);
+    }
+    const message: Message = [];
+    encodeForPool(message, "ok", 7, "ok");
+    expect(message).toEqual([9, 7, "ok"]);
+    expect(opName("ok")).toBeUndefined();
+    expect(opName(99)).toBeUndefined();
+  });
+
   it("an unknown op is a TypeError naming it (a message from another version of offloop)", () => {
-    expect(() => splitRecords(["ok", 1, 2, "teleport", 3])).toThrow(new TypeError('offloop: unknown message op "teleport"'));
+    expect(() => splitRecords([OP.ok, 1, 2, 99, 3])).toThrow(new TypeError("offloop: unknown message op 99"));
     const { seen, visitor } = recorder<WorkerRecords>(["ok"]);
-    expect(() => decodeRecords<WorkerRecords>(["ok", 1, 2, "teleport", 3], visitor)).toThrow(TypeError);
-    expect(() => decodeRecords<WorkerRecords>(["ok", 1, 2, "teleport", 3], visitor)).toThrow('offloop: unknown message op "teleport"');
+    expect(() => decodeRecords<WorkerRecords>([OP.ok, 1, 2, 99, 3], visitor)).toThrow(TypeError);
+    expect(() => decodeRecords<WorkerRecords>([OP.ok, 1, 2, 99, 3], visitor)).toThrow("offloop: unknown message op 99");
     // Records before the unknown op were read.
     expect(seen[0]).toEqual(["ok", 1, 2]);
-    // A known op the visitor has no method for is refused the same way.
-    expect(() => decodeRecords<WorkerRecords>(["dropped", 1], visitor)).toThrow('offloop: unknown message op "dropped"');
+    // A known op the visitor has no method for is refused the same way, by code and name.
+    expect(() => decodeRecords<WorkerRecords>([OP.dropped, 1], visitor)).toThrow(`offloop: unknown message op ${OP.dropped} ("dropped")`);
+    // A record of protocol 5 or older (op strings) says what is wrong.
+    expect(() => decodeRecords<WorkerRecords>(["ready", 5], visitor)).toThrow(
+      'offloop: unknown message op "ready" (ops travel as numbers since protocol 6: the other side runs an older offloop; use one version of @offloop/core and its adapter)',
+    );
   });
 });

@@ -1,8 +1,8 @@
 // The worker side, driven through a fake port: what a pool would receive for what it sends.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { CancelledError, defineTasks, deserializeError, DOORBELL, PROGRESS_FIELDS, PROTOCOL_VERSION, TAKEN_UP, serializeError, TaskArgumentError, TaskDefinitionError, UnknownTaskError, type SerializedError } from "@offloop/core";
+import { CancelledError, defineTasks, deserializeError, DOORBELL, OP, PROGRESS_FIELDS, PROTOCOL_VERSION, TAKEN_UP, serializeError, TaskArgumentError, TaskDefinitionError, UnknownTaskError, type SerializedError } from "@offloop/core";
 import { serve, taskContext, withTransfer, type ServedWorker } from "@offloop/core/worker";
-import { macrotask, recordsOf, until } from "./simulated-workers.ts";
+import { macrotask, recordsOf, until, wire } from "./simulated-workers.ts";
 
 type Host = typeof globalThis & {
   __gates: Map<string, { promise: Promise<unknown>; resolve: (value?: unknown) => void }>;
@@ -34,7 +34,8 @@ function worker(options: { receiveSync?: () => unknown[] | undefined } = {}) {
   return {
     posted,
     served,
-    send: (...message: unknown[]) => listener!(message),
+    /** Sends records written with op names (see wire). */
+    send: (...message: unknown[]) => listener!(wire(...message)),
     /** Every record posted so far, without the first `ready`. */
     records: () => records().filter((record) => record[0] !== "ready"),
     result: (taskId: number) => records().find((record) => (record[0] === "ok" || record[0] === "error" || record[0] === "dropped") && record[1] === taskId),
@@ -71,7 +72,7 @@ afterEach(() => void vi.unstubAllGlobals());
 describe("serve", () => {
   it("says it is ready, with its protocol version, before anything else", () => {
     const { posted } = worker();
-    expect(posted).toEqual([{ message: ["ready", PROTOCOL_VERSION], transfer: undefined }]);
+    expect(posted).toEqual([{ message: [OP.ready, PROTOCOL_VERSION], transfer: undefined }]);
   });
 
   it("refuses a pool that speaks another version, and then serves nothing", () => {
@@ -378,7 +379,7 @@ describe("serve", () => {
       posted.length = 0;
       // Each task takes 11 ms of the stubbed clock: longer than a slice (10 ms).
       send("source", 1, "(n) => { globalThis.__now += 11; return n; }", "run", 1, 1, [1], 0, "run", 2, 1, [2], 0, "run", 3, 1, [3], 0);
-      expect(posted.map(({ message }) => message)).toEqual([["ok", 1, 1]]);
+      expect(posted.map(({ message }) => recordsOf(message))).toEqual([[["ok", 1, 1]]]);
       send("cancel", 3, serializeError(new CancelledError("late")));
       await until(() => result(3) !== undefined);
       expect(result(2)).toEqual(["ok", 2, 2]);
@@ -404,13 +405,13 @@ describe("serve", () => {
       }
 
       it("takes a message that was already waiting, then one rung in while it spins, without its event loop", () => {
-        const waiting: unknown[][] = [["source", 1, "(n) => n + 1", "run", 1, 1, [1], 0]];
+        const waiting: unknown[][] = [wire("source", 1, "(n) => n + 1", "run", 1, 1, [1], 0)];
         const shared = progress();
         let rung = false;
         tickingClock((now) => {
           if (now > 0.02 && !rung) {
             rung = true;
-            waiting.push(["run", 2, 1, [2], 0]);
+            waiting.push(wire("run", 2, 1, [2], 0));
             Atomics.add(shared, DOORBELL, 1);
           }
         });

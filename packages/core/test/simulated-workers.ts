@@ -3,7 +3,7 @@
 // and delivered on microtasks, as across a real thread. A worker can exit from inside a task (it
 // says its last words first, like the exit hooks) or be killed (messages on their way are lost).
 // Shared by pool-model.test.ts and the focused WorkerPool tests.
-import type { Spawner, SpawnerCapabilities, WorkerHandle } from "@offloop/core";
+import { OP, opName, splitRecords, type Spawner, type SpawnerCapabilities, type WorkerHandle } from "@offloop/core";
 import { serve, taskContext, type ServedWorker } from "@offloop/core/worker";
 
 /** Thrown through a task's stack by a simulated process.exit, as a real exit never returns. */
@@ -137,19 +137,28 @@ export class SimWorker {
   }
 }
 
-/** Fields after each op (protocol.ts): to read the records a simulated worker received. */
+/**
+ * Splits a message into its records, each with its op's name in place of
+ * its code (`[OP.ok, 7, 42]` reads `["ok", 7, 42]`): what tests compare.
+ */
+export function recordsOf(message: unknown[]): unknown[][] {
+  return splitRecords(message).map(([op, ...fields]) => [opName(op), ...fields]);
+}
+
+/** Fields after each op (protocol.ts), to write records by name. */
 const FIELDS: Record<string, number> = { hello: 5, module: 3, source: 2, init: 2, run: 4, run1: 4, chunk: 4, cancel: 2, ready: 1, ok: 2, error: 2, dropped: 1, progress: 2, initError: 1, exiting: 1 };
 
-/** Splits a message into its records. */
-export function recordsOf(message: unknown[]): unknown[][] {
-  const records: unknown[][] = [];
-  for (let index = 0; index < message.length; ) {
-    const size = FIELDS[message[index] as string];
-    if (size === undefined) throw new Error(`unknown op ${String(message[index])}`);
-    records.push(message.slice(index, index + 1 + size));
+/** A message as it travels, from records written with op names: `wire("ok", 7, 42, "dropped", 8)` is `[OP.ok, 7, 42, OP.dropped, 8]`. */
+export function wire(...named: unknown[]): unknown[] {
+  const message: unknown[] = [];
+  for (let index = 0; index < named.length; ) {
+    const name = named[index] as keyof typeof OP;
+    const size = FIELDS[name];
+    if (size === undefined) throw new Error(`unknown op ${String(name)}`);
+    message.push(OP[name], ...named.slice(index + 1, index + 1 + size));
     index += 1 + size;
   }
-  return records;
+  return message;
 }
 
 interface Harness {

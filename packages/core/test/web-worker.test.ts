@@ -4,10 +4,13 @@
 // global swapped for a fake (test/host-globals.ts), never patching the test runner's.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { receiveMessageOnPort, type MessagePort } from "node:worker_threads";
-import { manualClock, PROTOCOL_VERSION, WorkerCrashedError, WorkerPool, webWorkerSpawner, type SpawnerCapabilities, type WebWorkerLike } from "@offloop/core";
+import { manualClock, OP, PROTOCOL_VERSION, WorkerCrashedError, WorkerPool, webWorkerSpawner, type SpawnerCapabilities, type WebWorkerLike } from "@offloop/core";
 import { serveWebWorker } from "@offloop/core/worker";
 import { canFake, NO_HOST, withHostGlobals } from "./host-globals.ts";
-import { macrotask, until } from "./simulated-workers.ts";
+import { macrotask, recordsOf, until, wire } from "./simulated-workers.ts";
+
+/** What a scope posted, records read by name (an exit notice is not a record: it stays as it is). */
+const named = (messages: unknown[]): unknown[] => messages.flatMap((message) => (Array.isArray(message) ? recordsOf(message) : [message]));
 
 const capabilities: SpawnerCapabilities = { transfer: true, sharedMemory: false, resourceLimits: false, permissions: false, crashIsolation: true, terminatesBusyLoop: true, unref: false };
 
@@ -277,17 +280,17 @@ describe("webWorkerSpawner and serveWebWorker with receiveMessageOnPort", () => 
   it("serveWebWorker serves over the pool's port: ready, answers and the exit notice go there, and it takes messages synchronously", () => {
     const scope = new FakeScope();
     serveOn(scope, { exitCode: () => 3, receiveMessageOnPort });
-    expect(scope.toParent).toEqual([]);
+    expect(named(scope.toParent)).toEqual([]);
     const { port1, port2 } = new MessageChannel();
     scope.emit("message", { data: { offloopPort: port2 } });
-    expect(receiveMessageOnPort(port1)?.message).toEqual(["ready", PROTOCOL_VERSION]);
-    port1.postMessage(["hello", PROTOCOL_VERSION, 0, 1, null, 0, "source", 1, "(n) => n * 2", "run", 1, 1, [21], 0]);
+    expect(receiveMessageOnPort(port1)?.message).toEqual([OP.ready, PROTOCOL_VERSION]);
+    port1.postMessage(wire("hello", PROTOCOL_VERSION, 0, 1, null, 0, "source", 1, "(n) => n * 2", "run", 1, 1, [21], 0));
     // The worker's receive is synchronous too: the unload below flushes what it took.
     scope.emit("unload", {});
     const after: unknown[] = [];
     for (let got = receiveMessageOnPort(port1); got; got = receiveMessageOnPort(port1)) after.push(got.message);
     expect(after.at(-1)).toEqual({ offloopExit: 3 });
-    expect(scope.toParent).toEqual([]);
+    expect(named(scope.toParent)).toEqual([]);
     port1.close();
     port2.close();
   });
@@ -297,9 +300,9 @@ describe("webWorkerSpawner and serveWebWorker with receiveMessageOnPort", () => 
     serveOn(scope);
     const { port1, port2 } = new MessageChannel();
     scope.emit("message", { data: { offloopPort: port2 } });
-    port1.postMessage(["hello", PROTOCOL_VERSION, 0, 1, null, 0, "source", 1, "(n) => n * 2", "run1", 1, 1, 21, 0]);
+    port1.postMessage(wire("hello", PROTOCOL_VERSION, 0, 1, null, 0, "source", 1, "(n) => n * 2", "run1", 1, 1, 21, 0));
     await until(() => scope.toParent.length === 2, "the answer");
-    expect(scope.toParent).toEqual([["ready", PROTOCOL_VERSION], ["ok", 1, 42]]);
+    expect(named(scope.toParent)).toEqual([["ready", PROTOCOL_VERSION], ["ok", 1, 42]]);
     port1.close();
     port2.close();
   });
@@ -307,8 +310,8 @@ describe("webWorkerSpawner and serveWebWorker with receiveMessageOnPort", () => 
   it("a pool that sends no port is served over the worker's own channel", () => {
     const scope = new FakeScope();
     serveOn(scope, { receiveMessageOnPort });
-    scope.emit("message", { data: ["hello", PROTOCOL_VERSION, 0, 1, null, 0, "source", 1, "(n) => n + 1", "run", 1, 1, [1], 0] });
-    expect(scope.toParent).toEqual([["ready", PROTOCOL_VERSION], ["ok", 1, 2]]);
+    scope.emit("message", { data: wire("hello", PROTOCOL_VERSION, 0, 1, null, 0, "source", 1, "(n) => n + 1", "run", 1, 1, [1], 0) });
+    expect(named(scope.toParent)).toEqual([["ready", PROTOCOL_VERSION], ["ok", 1, 2]]);
   });
 });
 
@@ -316,17 +319,17 @@ describe("serveWebWorker", () => {
   it("serves tasks on the scope: ready first, then answers what the pool sends", () => {
     const scope = new FakeScope();
     serveOn(scope);
-    expect(scope.toParent).toEqual([["ready", PROTOCOL_VERSION]]);
-    scope.emit("message", { data: ["hello", PROTOCOL_VERSION, 0, 1, null, 0, "source", 1, "(n) => n * 2", "run", 1, 1, [21], 0] });
-    expect(scope.toParent.at(-1)).toEqual(["ok", 1, 42]);
+    expect(named(scope.toParent)).toEqual([["ready", PROTOCOL_VERSION]]);
+    scope.emit("message", { data: wire("hello", PROTOCOL_VERSION, 0, 1, null, 0, "source", 1, "(n) => n * 2", "run", 1, 1, [21], 0) });
+    expect(named(scope.toParent).at(-1)).toEqual(["ok", 1, 42]);
   });
 
   it("unload (the worker exits by itself): finished results and the count taken up, then the exit notice with the code", () => {
     const scope = new FakeScope();
     serveOn(scope, { exitCode: () => 3 });
-    scope.emit("message", { data: ["hello", PROTOCOL_VERSION, 0, 1, null, 0] });
+    scope.emit("message", { data: wire("hello", PROTOCOL_VERSION, 0, 1, null, 0) });
     scope.emit("unload", {});
-    expect(scope.toParent.slice(-2)).toEqual([["exiting", 0], { offloopExit: 3 }]);
+    expect(named(scope.toParent).slice(-2)).toEqual([["exiting", 0], { offloopExit: 3 }]);
     const noCode = new FakeScope();
     serveOn(noCode, { exitCode: () => undefined });
     noCode.emit("unload", {});
@@ -337,13 +340,13 @@ describe("serveWebWorker", () => {
     const scope = new FakeScope();
     serveOn(scope, { exitCode: () => 0 });
     scope.close();
-    expect(scope.toParent.at(-1)).toEqual({ offloopExit: 0 });
+    expect(named(scope.toParent).at(-1)).toEqual({ offloopExit: 0 });
     expect(scope.closed).toBe(1);
     for (const host of [{ Deno: {} }, ...(canFake("Bun") ? [{ Bun: {} }] : [])]) {
       const other = new FakeScope();
       serveOn(other, { host });
       other.close();
-      expect(other.toParent).toEqual([["ready", PROTOCOL_VERSION]]);
+      expect(named(other.toParent)).toEqual([["ready", PROTOCOL_VERSION]]);
       expect(other.closed).toBe(1);
     }
     // Telling the pool must not stop the worker from closing.
@@ -362,7 +365,7 @@ describe("serveWebWorker", () => {
     serveOn(scope);
     scope.emit("message", { data: { offloopExitLock: "offloop-worker-exit-x" } });
     expect(requested).toEqual(["offloop-worker-exit-x"]);
-    expect(scope.toParent).toEqual([["ready", PROTOCOL_VERSION]]);
+    expect(named(scope.toParent)).toEqual([["ready", PROTOCOL_VERSION]]);
   });
 });
 

@@ -5,6 +5,7 @@
 // and messages, stats, and what a worker receives.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
+  OP,
   CancelledError,
   ExecutorShutdownError,
   manualClock,
@@ -207,7 +208,7 @@ describe("WorkerPool: results and stats", () => {
 
   it("a message the pool cannot read retires the worker; what was read before it counts", async () => {
     let corrupt = true;
-    const { pool, workers } = setup({ maxWorkers: 1 }, { toPool: (message) => (corrupt && message.includes("ok") ? [...message, "bogus", 1] : message) });
+    const { pool, workers } = setup({ maxWorkers: 1 }, { toPool: (message) => (corrupt && recordsOf(message).some((record) => record[0] === "ok") ? [...message, 99, 1] : message) });
     expect(await pool.submit(double, 1)).toBe(2);
     await until(() => workers.spawned[0]!.alive === false, "the worker retired");
     corrupt = false;
@@ -457,7 +458,7 @@ describe("WorkerPool: worker lifecycle", () => {
   });
 
   it("a worker that speaks another protocol version is refused: after three, WorkerStartError says so", async () => {
-    const { pool, clock, workers } = setup({ maxWorkers: 1 }, { toPool: (message) => (message[0] === "ready" ? ["ready", 99] : message) });
+    const { pool, clock, workers } = setup({ maxWorkers: 1 }, { toPool: (message) => (message[0] === OP.ready ? [OP.ready, 99] : message) });
     const future = pool.submit(double, 1);
     await passTime(clock, () => future.done());
     const error = await rejection(future);
@@ -600,7 +601,7 @@ describe("WorkerPool: cancel, timeout, signal", () => {
     expect(b.state).toBe("pending");
     b.cancel();
     expect(await rejection(b)).toBeInstanceOf(CancelledError);
-    await until(() => workers.spawned[0]!.sent.some((message) => message.includes("dropped")), "the worker dropped b");
+    await until(() => workers.spawned[0]!.sent.some((message) => recordsOf(message).some((record) => record[0] === "dropped")), "the worker dropped b");
     open();
     expect(await a).toBe("a");
     expect(workers.spawned[0]!.alive).toBe(true);

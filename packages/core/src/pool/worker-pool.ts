@@ -7,7 +7,7 @@ import type { Future } from "../executor/future.js";
 import { validateRunOptions } from "../executor/run-options.js";
 import { errorMessage } from "../protocol/error-message.js";
 import { findUncloneable } from "../protocol/find-uncloneable.js";
-import { decodeRecords, encodeForWorker, PROTOCOL_VERSION, splitRecords, type Message, type RecordVisitor, type SerializedError, type WorkerRecords } from "../protocol/protocol.js";
+import { decodeRecords, encodeForWorker, opName, PROTOCOL_VERSION, splitRecords, type Message, type RecordVisitor, type SerializedError, type WorkerRecords } from "../protocol/protocol.js";
 import { appendCallSite, deserializeError, serializeError } from "../protocol/serialize-error.js";
 import { describeTask, type TaskDescriptor, type TaskLike } from "../tasks.js";
 import { BatchPolicy, pickWorker } from "./batching.js";
@@ -264,7 +264,7 @@ export class WorkerPool extends ExecutorBase {
    */
   #sendSeparately(worker: WorkerSlot, message: Message, batchError: unknown): void {
     for (const record of splitRecords(message)) {
-      const op = record[0];
+      const op = opName(record[0]);
       const isTask = op === "run" || op === "run1" || op === "chunk";
       const task = isTask ? worker.inFlight.get(record[1] as number) : undefined;
       if (isTask && (!task || task.done())) continue;

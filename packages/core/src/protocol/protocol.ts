@@ -121,8 +121,8 @@ export type PoolOp = keyof PoolRecords;
 /** The ops of records a worker sends to the pool. */
 export type WorkerOp = keyof WorkerRecords;
 
-/** Fields after the op string, per op: how a reader walks a flat message of several records. */
-const RECORD_FIELDS: { readonly [Op in PoolOp | WorkerOp]: number } = {
+/** Fields after the op, per op: how a reader walks a flat message of several records. */
+const FIELDS: { readonly [Op in PoolOp | WorkerOp]: number } = {
   hello: 5,
   module: 3,
   source: 2,
@@ -140,7 +140,44 @@ const RECORD_FIELDS: { readonly [Op in PoolOp | WorkerOp]: number } = {
   exiting: 1,
 };
 
-/** A message: records laid end to end, `[op, ...fields, op, ...fields]`. */
+/**
+ * Each op's code, what travels in its place: pool -> worker ops are 0-7,
+ * worker -> pool ops 8-14. A message from a build older than protocol 6
+ * has op strings, and is refused by name.
+ *
+ * @example
+ * ```ts
+ * import { OP } from "@offloop/core";
+ * OP.ok; // 9: a worker's result record is [9, taskId, value]
+ * ```
+ */
+export const OP = {
+  hello: 0,
+  module: 1,
+  source: 2,
+  init: 3,
+  run: 4,
+  run1: 5,
+  chunk: 6,
+  cancel: 7,
+  ready: 8,
+  ok: 9,
+  error: 10,
+  dropped: 11,
+  progress: 12,
+  initError: 13,
+  exiting: 14,
+} as const satisfies { readonly [Op in PoolOp | WorkerOp]: number };
+
+/** Each op's name and number of fields, by code. */
+const OP_NAMES: Array<PoolOp | WorkerOp> = [];
+const FIELDS_BY_CODE: number[] = [];
+for (const [name, code] of Object.entries(OP) as Array<[PoolOp | WorkerOp, number]>) {
+  OP_NAMES[code] = name;
+  FIELDS_BY_CODE[code] = FIELDS[name];
+}
+
+/** A message: records laid end to end, `[op, ...fields, op, ...fields]`, each op as its code (OP). */
 export type Message = unknown[];
 
 /**
@@ -150,11 +187,26 @@ export type Message = unknown[];
  * ```ts
  * const message: Message = [];
  * encodeForWorker(message, "run", 7, 1, [41], 0);
- * encodeForWorker(message, "run", 8, 1, [42], 0); // ["run", 7, 1, [41], 0, "run", 8, 1, [42], 0]
+ * encodeForWorker(message, "run", 8, 1, [42], 0); // [OP.run, 7, 1, [41], 0, OP.run, 8, 1, [42], 0]
  * ```
  */
-export function encodeForWorker<Op extends PoolOp>(message: Message, op: Op, ...fields: PoolRecords[Op]): void {
-  message.push(op, ...fields);
+export function encodeForWorker<Op extends PoolOp>(message: Message, op: Op, ...fields: PoolRecords[Op]): void;
+export function encodeForWorker(message: Message, op: PoolOp, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown): void {
+  // Fixed arities, no spread: this runs once per task sent, and a spread push is several times slower on Bun.
+  const code = OP[op];
+  switch (FIELDS_BY_CODE[code]) {
+    case 2:
+      message.push(code, a, b);
+      break;
+    case 3:
+      message.push(code, a, b, c);
+      break;
+    case 4:
+      message.push(code, a, b, c, d);
+      break;
+    default:
+      message.push(code, a, b, c, d, e);
+  }
 }
 
 /**
@@ -164,15 +216,38 @@ export function encodeForWorker<Op extends PoolOp>(message: Message, op: Op, ...
  * ```ts
  * const message: Message = [];
  * encodeForPool(message, "ok", 7, 42);
- * encodeForPool(message, "ok", 8, 43); // ["ok", 7, 42, "ok", 8, 43]
+ * encodeForPool(message, "ok", 8, 43); // [OP.ok, 7, 42, OP.ok, 8, 43]
  * ```
  */
-export function encodeForPool<Op extends WorkerOp>(message: Message, op: Op, ...fields: WorkerRecords[Op]): void {
-  message.push(op, ...fields);
+export function encodeForPool<Op extends WorkerOp>(message: Message, op: Op, ...fields: WorkerRecords[Op]): void;
+export function encodeForPool(message: Message, op: WorkerOp, a?: unknown, b?: unknown): void {
+  const code = OP[op];
+  if (FIELDS_BY_CODE[code] === 1) message.push(code, a);
+  else message.push(code, a, b);
 }
 
 /** What a reader does with each record: one method per op, called with the record's fields. */
 export type RecordVisitor<R extends PoolRecords | WorkerRecords> = { [Op in keyof R]: (...fields: R[Op] extends unknown[] ? R[Op] : never) => void };
+
+type VisitorMethod = (...fields: unknown[]) => void;
+/** Each visitor's methods by op code, looked up once per visitor (a pool has one per worker, a worker one). */
+const methodTables = new WeakMap<object, Array<VisitorMethod | undefined>>();
+function methodsByCode(visitor: object): Array<VisitorMethod | undefined> {
+  let table = methodTables.get(visitor);
+  if (table === undefined) {
+    const methods = visitor as Record<string, unknown>;
+    table = OP_NAMES.map((name) => (typeof methods[name] === "function" ? (methods[name] as VisitorMethod) : undefined));
+    methodTables.set(visitor, table);
+  }
+  return table;
+}
+
+/** The TypeError for a record that cannot be read, naming what was found. */
+function unknownOp(op: unknown): TypeError {
+  const found = typeof op === "number" && OP_NAMES[op] !== undefined ? `${op} ("${OP_NAMES[op]}")` : JSON.stringify(op) ?? String(op);
+  const hint = typeof op === "string" ? " (ops travel as numbers since protocol 6: the other side runs an older offloop; use one version of @offloop/core and its adapter)" : "";
+  return new TypeError(`offloop: unknown message op ${found}${hint}`);
+}
 
 /**
  * Reads a message record by record and calls the visitor's method for each
@@ -181,16 +256,16 @@ export type RecordVisitor<R extends PoolRecords | WorkerRecords> = { [Op in keyo
  *
  * @example
  * ```ts
- * decodeRecords<WorkerRecords>(["ok", 7, 42], { ok: (id, value) => console.log(id, value), ...rest });
+ * decodeRecords<WorkerRecords>([OP.ok, 7, 42], { ok: (id, value) => console.log(id, value), ...rest });
  * ```
  */
 export function decodeRecords<R extends PoolRecords | WorkerRecords>(message: Message, visitor: RecordVisitor<R>): void {
-  const methods = visitor as unknown as Record<string, (...fields: unknown[]) => void>;
+  const methods = methodsByCode(visitor);
   for (let index = 0; index < message.length; ) {
-    const op = message[index] as string;
-    const size = (RECORD_FIELDS as Record<string, number>)[op];
+    const op = message[index] as number;
+    const size = FIELDS_BY_CODE[op];
     const method = methods[op];
-    if (size === undefined || method === undefined) throw new TypeError(`offloop: unknown message op ${JSON.stringify(op)}`);
+    if (size === undefined || method === undefined) throw unknownOp(op);
     switch (size) {
       case 1:
         method.call(visitor, message[index + 1]);
@@ -212,19 +287,33 @@ export function decodeRecords<R extends PoolRecords | WorkerRecords>(message: Me
 }
 
 /**
+ * The name of a record's op (its first element), or undefined for what is
+ * not an op: to read a message in logs and tests.
+ *
+ * @example
+ * ```ts
+ * opName(OP.run1); // "run1"
+ * opName(splitRecords(message)[0][0]); // e.g. "hello"
+ * ```
+ */
+export function opName(op: unknown): PoolOp | WorkerOp | undefined {
+  return typeof op === "number" ? OP_NAMES[op] : undefined;
+}
+
+/**
  * Splits a message into its records, each a message of its own: used after a
  * whole message could not be sent, to send what can be sent record by record.
  *
  * @example
  * ```ts
- * splitRecords(["ok", 7, 42, "dropped", 8]); // [["ok", 7, 42], ["dropped", 8]]
+ * splitRecords([OP.ok, 7, 42, OP.dropped, 8]); // [[OP.ok, 7, 42], [OP.dropped, 8]]
  * ```
  */
 export function splitRecords(message: Message): Message[] {
   const records: Message[] = [];
   for (let index = 0; index < message.length; ) {
-    const size = (RECORD_FIELDS as Record<string, number>)[message[index] as string];
-    if (size === undefined) throw new TypeError(`offloop: unknown message op ${JSON.stringify(message[index])}`);
+    const size = FIELDS_BY_CODE[message[index] as number];
+    if (size === undefined) throw unknownOp(message[index]);
     records.push(message.slice(index, index + 1 + size));
     index += 1 + size;
   }

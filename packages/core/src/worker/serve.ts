@@ -1,7 +1,7 @@
 import type { Transferable } from "../protocol/protocol.js";
 import { TaskArgumentError, TaskDefinitionError, UnknownTaskError, CancelledError } from "../errors.js";
 import { findUncloneable } from "../protocol/find-uncloneable.js";
-import { decodeRecords, DOORBELL, encodeForPool, POSTED, PROTOCOL_VERSION, TAKEN_UP, splitRecords, type Message, type PoolRecords, type RecordVisitor, type SerializedError, type WorkerOp, type WorkerRecords } from "../protocol/protocol.js";
+import { decodeRecords, DOORBELL, encodeForPool, OP, opName, POSTED, PROTOCOL_VERSION, TAKEN_UP, splitRecords, type Message, type PoolRecords, type RecordVisitor, type SerializedError, type WorkerOp, type WorkerRecords } from "../protocol/protocol.js";
 import { deserializeError, isSerializedError, serializeError, withoutOwnFrames } from "../protocol/serialize-error.js";
 import { setActiveTask, type ActiveTask, type TaskContext } from "./task-context.js";
 import { registeredTasks } from "../tasks.js";
@@ -179,8 +179,10 @@ class WorkerServer {
     return !this.#blocked && this.#running.size === 0 && this.#queueHead === this.#queue.length && this.#initializing === undefined;
   }
 
-  post<Op extends WorkerOp>(op: Op, ...fields: WorkerRecords[Op]): void {
-    encodeForPool(this.#outbox, op, ...fields);
+  post<Op extends WorkerOp>(op: Op, ...fields: WorkerRecords[Op]): void;
+  post(op: WorkerOp, first: unknown, second?: unknown): void {
+    // Every worker record has one or two fields (encodeForPool writes as many as the op has): no spread, once per result.
+    (encodeForPool as (message: Message, op: WorkerOp, first: unknown, second?: unknown) => void)(this.#outbox, op, first, second);
     if (op === "ok" || op === "error" || op === "dropped") this.#resultsInOutbox++;
     if (this.#resultsInOutbox >= RESULTS_PER_MESSAGE) this.flush();
     else if (!this.#flushScheduled && !this.#handling) {
@@ -225,7 +227,7 @@ class WorkerServer {
   /** After a send failed: send each record alone, and turn each result that cannot be sent into an error. Never throws. */
   #sendRecordsOneByOne(message: Message, transfer: Transferable[]): void {
     for (const record of splitRecords(message)) {
-      const op = record[0] as WorkerOp;
+      const op = opName(record[0]);
       const ownTransfer = transfer.filter((item) => containsTransferable(record, item));
       try {
         this.#postToPool(record, ownTransfer.length > 0 ? ownTransfer : undefined);
@@ -236,9 +238,9 @@ class WorkerServer {
         const replacement = new TaskArgumentError(`Cannot send the task's ${what} back to the caller: ${path}`, { cause: error });
         if (op === "progress") continue;
         try {
-          this.#postToPool(["error", record[1], serializeError(replacement)]);
+          this.#postToPool([OP.error, record[1], serializeError(replacement)]);
         } catch {
-          this.#postToPool(["error", record[1], serializeError(new TaskArgumentError(`Cannot send the task's ${what} back to the caller: ${path}`))]);
+          this.#postToPool([OP.error, record[1], serializeError(new TaskArgumentError(`Cannot send the task's ${what} back to the caller: ${path}`))]);
         }
       }
     }
@@ -501,6 +503,6 @@ export function serve(port: WorkerPort, options: ServeOptions = {}): ServedWorke
   const served: ServedWorker = { flushBeforeExit: (final) => server.flushBeforeExit(final) };
   if (options.exitHooks) installExitHooks(served.flushBeforeExit);
   port.onMessage((message) => server.receive(message));
-  port.postMessage(["ready", PROTOCOL_VERSION]);
+  port.postMessage([OP.ready, PROTOCOL_VERSION]);
   return served;
 }
