@@ -4,7 +4,7 @@
 // global swapped for a fake (test/host-globals.ts), never patching the test runner's.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { receiveMessageOnPort, type MessagePort } from "node:worker_threads";
-import { manualClock, OP, PROTOCOL_VERSION, WorkerCrashedError, WorkerPool, webWorkerSpawner, type SpawnerCapabilities, type WebWorkerLike } from "@offloop/core";
+import { manualClock, OP, PROGRESS_FIELDS, PROTOCOL_VERSION, WorkerCrashedError, WorkerPool, webWorkerSpawner, type SpawnerCapabilities, type WebWorkerLike } from "@offloop/core";
 import { serveWebWorker } from "@offloop/core/worker";
 import { canFake, NO_HOST, withHostGlobals } from "./host-globals.ts";
 import { macrotask, recordsOf, until, wire } from "./simulated-workers.ts";
@@ -240,7 +240,10 @@ class FakeScope {
 }
 
 /** serveWebWorker on a fake scope, as on a host that is not Deno or Bun (a browser) unless `host` says otherwise. */
-function serveOn(scope: FakeScope, options: { exitCode?: () => number | undefined; host?: Record<string, unknown>; receiveMessageOnPort?: typeof receiveMessageOnPort } = {}) {
+function serveOn(
+  scope: FakeScope,
+  options: { exitCode?: () => number | undefined; host?: Record<string, unknown>; receiveMessageOnPort?: typeof receiveMessageOnPort; loadReceiveMessageOnPort?: () => Promise<typeof receiveMessageOnPort> } = {},
+) {
   const { host, ...serveOptions } = options;
   withHostGlobals({ ...NO_HOST, ...host }, () => serveWebWorker({ scope, ...serveOptions }));
 }
@@ -290,6 +293,38 @@ describe("webWorkerSpawner and serveWebWorker with receiveMessageOnPort", () => 
     const after: unknown[] = [];
     for (let got = receiveMessageOnPort(port1); got; got = receiveMessageOnPort(port1)) after.push(got.message);
     expect(after.at(-1)).toEqual({ offloopExit: 3 });
+    expect(named(scope.toParent)).toEqual([]);
+    port1.close();
+    port2.close();
+  });
+
+  it("loadReceiveMessageOnPort: served over the port at once; the receive is loaded after the first answer, and only then read synchronously", async () => {
+    const scope = new FakeScope();
+    let loads = 0;
+    let reads = 0;
+    const counted: typeof receiveMessageOnPort = (port) => (reads++, receiveMessageOnPort(port));
+    serveOn(scope, { loadReceiveMessageOnPort: async () => (loads++, counted) });
+    const { port1, port2 } = new MessageChannel();
+    scope.emit("message", { data: { offloopPort: port2 } });
+    expect(receiveMessageOnPort(port1)?.message).toEqual([OP.ready, PROTOCOL_VERSION]);
+    expect(loads).toBe(0);
+    // An idle worker spins (50 us) on the doorbell, reading the port synchronously once it can.
+    const progress = new Int32Array(new SharedArrayBuffer(PROGRESS_FIELDS * 4));
+    port1.postMessage(wire("hello", PROTOCOL_VERSION, 0, 1, progress, 50, "source", 1, "(n) => n * 2", "run1", 1, 1, 21, 0));
+    const answer = async (): Promise<unknown[]> => {
+      let message: unknown;
+      await until(() => (message = receiveMessageOnPort(port1)?.message) !== undefined, "an answer");
+      return recordsOf(message as unknown[]);
+    };
+    // Not loaded yet: the message came by its event, nothing was read synchronously, and the answer went over the port.
+    expect(await answer()).toEqual([["ok", 1, 42]]);
+    expect(loads).toBe(1);
+    expect(reads).toBe(0);
+    await macrotask();
+    port1.postMessage(wire("run1", 2, 1, 4, 0));
+    expect(await answer()).toEqual([["ok", 2, 8]]);
+    expect(reads).toBeGreaterThan(0);
+    expect(loads).toBe(1);
     expect(named(scope.toParent)).toEqual([]);
     port1.close();
     port2.close();

@@ -25,6 +25,20 @@ export interface ServeWebWorkerOptions {
    * A pool that sends no port is served over the worker's own channel.
    */
   receiveMessageOnPort?: ReceiveMessageOnPort;
+  /**
+   * Instead of `receiveMessageOnPort`: loads it, after the worker's first
+   * answer has gone to the pool. Until it is loaded the worker is served
+   * over the pool's port as usual and reads it only by its events (an idle
+   * worker does not spin yet). For a host where loading it costs more than
+   * the rest of a worker's start: Bun takes ~4 ms to load
+   * `node:worker_threads`, a raw Bun Worker starts in ~2.5 ms.
+   *
+   * @example
+   * ```ts
+   * serveWebWorker({ loadReceiveMessageOnPort: async () => (await import("node:worker_threads")).receiveMessageOnPort });
+   * ```
+   */
+  loadReceiveMessageOnPort?: () => Promise<ReceiveMessageOnPort>;
 }
 
 /**
@@ -46,7 +60,9 @@ export interface ServeWebWorkerOptions {
 export function serveWebWorker(options: ServeWebWorkerOptions = {}): void {
   const scope = options.scope ?? (globalThis as unknown as WebWorkerScope);
   const exitCode = options.exitCode ?? (() => (globalThis as { process?: { exitCode?: number } }).process?.exitCode);
-  const receive = options.receiveMessageOnPort;
+  let receive = options.receiveMessageOnPort;
+  const load = receive === undefined ? options.loadReceiveMessageOnPort : undefined;
+  const readsPortSync = receive !== undefined || load !== undefined;
   let served: ServedWorker | undefined;
   /** Where messages to the pool go: the worker's own channel, or the pool's port once it came. */
   let toPool: Pick<WebWorkerScope, "postMessage"> = scope;
@@ -78,12 +94,22 @@ export function serveWebWorker(options: ServeWebWorkerOptions = {}): void {
     if (isExitLock(data)) return holdExitLock(data.offloopExitLock);
     if (isPoolPort(data)) {
       const port = data.offloopPort as PortLike;
-      if (served === undefined && receive !== undefined) {
+      if (served === undefined && readsPortSync) {
         toPool = port;
+        // With a loader: posts counted until the first after "ready" (an answer), then it loads.
+        let posts = 0;
         serveOver({
-          postMessage: (message, transfer) => postTo(port, message, transfer),
+          postMessage: (message, transfer) => {
+            postTo(port, message, transfer);
+            if (load !== undefined && ++posts === 2) {
+              void load().then(
+                (loaded) => void (receive = loaded),
+                () => {},
+              );
+            }
+          },
           onMessage: (listener) => (port.onmessage = (portEvent) => listener(portEvent.data as Message)),
-          receiveSync: () => receive(port)?.message as Message | undefined,
+          receiveSync: () => receive?.(port)?.message as Message | undefined,
         });
       } else {
         // This entry cannot receive synchronously: read the port too, and answer over the worker's own
@@ -96,7 +122,7 @@ export function serveWebWorker(options: ServeWebWorkerOptions = {}): void {
     fromScope?.(data as Message);
   });
   // Without a synchronous receive no port is expected: serve at once (and say "ready" now).
-  if (receive === undefined) serveOverScope();
+  if (!readsPortSync) serveOverScope();
 }
 
 function wrapClose(scope: WebWorkerScope, before: () => void): void {
