@@ -4,6 +4,7 @@ import { Worker } from "node:worker_threads";
 import { performance } from "node:perf_hooks";
 import { nodeRows } from "./node-rows.mjs";
 import { burn } from "./work.mjs";
+import { pairedBlocks } from "./paired-blocks.mjs";
 
 const [rowId, scenario, paramsJson] = process.argv.slice(2);
 const params = JSON.parse(paramsJson ?? "{}");
@@ -154,19 +155,10 @@ async function paired(row, floor) {
   try {
     const blocks = scenario === "latency" ? 10 : 4;
     const sub = { ...params, n: Math.max(1, Math.round(params.n / blocks)), warmup: 0 };
-    const own = [];
-    const base = [];
     // Warm-up as in the unpaired scenario, for both pools (JIT, every worker started and used).
     for (const pool of [row, floor]) await Promise.all(Array.from({ length: params.warmup }, (_, i) => pool.call(i)));
     for (const pool of [row, floor]) for (let i = 0; i < Math.min(200, params.warmup); i++) await pool.call(i);
-    for (let block = 0; block < blocks; block++) {
-      const order = block % 2 ? [floor, row] : [row, floor];
-      for (const pool of order) (pool === row ? own : base).push(await withParams(sub, () => scenarios[scenario](pool)));
-    }
-    const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
-    const value = median(own.map((r) => r.value));
-    const floorValue = median(base.map((r) => r.value));
-    return { ...own.at(-1), value, floorValue, pairedRatio: value / floorValue };
+    return await pairedBlocks(row, floor, blocks, (pool) => withParams(sub, () => scenarios[scenario](pool)));
   } finally {
     await floor.close();
   }

@@ -2,6 +2,7 @@
 // Rows: raw-web-worker (the runtime's own Worker with an id->resolver map) and
 // offloop-adapter (@offloop/bun-worker or @offloop/deno-worker, when built).
 import { noop } from "./work.mjs";
+import { pairedBlocks } from "./paired-blocks.mjs";
 
 const runtime = typeof Bun !== "undefined" ? "bun" : typeof Deno !== "undefined" ? "deno" : "node";
 const [rowId, scenario, paramsJson] = (runtime === "deno" ? Deno.args : process.argv.slice(2));
@@ -94,16 +95,7 @@ async function main() {
       const floor = await rawWebWorker({ workers });
       try {
         for (const pool of [row, floor]) await Promise.all(Array.from({ length: params.warmup }, (_, i) => pool.call(i)));
-        const blocks = 4;
-        const own = [];
-        const base = [];
-        for (let block = 0; block < blocks; block++) {
-          for (const pool of block % 2 ? [floor, row] : [row, floor]) (pool === row ? own : base).push(await throughput(pool, Math.round(params.n / blocks), 0));
-        }
-        const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
-        const value = median(own.map((r) => r.value));
-        const floorValue = median(base.map((r) => r.value));
-        return { ...own.at(-1), value, floorValue, pairedRatio: value / floorValue };
+        return await pairedBlocks(row, floor, 4, (pool) => throughput(pool, Math.round(params.n / 4), 0));
       } finally {
         await floor.close();
       }
