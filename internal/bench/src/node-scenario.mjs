@@ -170,8 +170,9 @@ async function paired(row, floor) {
 // measures it and closes it; the worker placement each pool gets is sampled anew every block.
 async function alternating(spec, floorSpec) {
   const blocks = 6;
-  // Each fresh pool is warmed with as many calls as a block measures: a new worker thread's code starts
-  // cold (offloop's serve loop needed ~3,000 calls to reach its steady 4-5 us with callerSpinMicroseconds).
+  // Each fresh pool is warmed with the scenario's warm-up (10,000 calls) or a block's worth, whichever is
+  // more: a new worker thread's code starts cold (with callerSpinMicroseconds offloop needs ~6,000 round
+  // trips to reach its steady 2.7-3 us on the AMD EPYC machine: 55, 30, 4.8, 2.9 us in blocks of 2,000).
   const n = Math.max(1, Math.round(params.n / blocks));
   const sub = { ...params, n, warmup: Math.max(params.warmup, n) };
   const own = [];

@@ -54,7 +54,8 @@ const params = smoke
       map: { n: 20000, chunkSize: 1000, window: 4 * workers },
     }
   : {
-      latency: { n: 20000, warmup: 1000 },
+      // Latency warm-up: a fresh pool's code needs ~6,000 round trips to reach its steady speed here (JIT tiers on both threads).
+      latency: { n: 20000, warmup: 10000 },
       throughput: { n: 100000, warmup: 1000 },
       cpu: { tasks: 64, ms: 20 },
       transfer: { n: 200, warmup: 20, bytes: 1 << 20 },
