@@ -330,6 +330,35 @@ describe("webWorkerSpawner and serveWebWorker with receiveMessageOnPort", () => 
     port2.close();
   });
 
+  it("loadReceiveMessageOnPort that throws or rejects: the worker goes on serving by events", async () => {
+    for (const loader of [
+      () => {
+        throw new Error("no worker_threads here");
+      },
+      () => Promise.reject(new Error("no worker_threads here")),
+    ]) {
+      const scope = new FakeScope();
+      serveOn(scope, { loadReceiveMessageOnPort: loader as () => Promise<typeof receiveMessageOnPort> });
+      const { port1, port2 } = new MessageChannel();
+      scope.emit("message", { data: { offloopPort: port2 } });
+      expect(receiveMessageOnPort(port1)?.message).toEqual([OP.ready, PROTOCOL_VERSION]);
+      port1.postMessage(wire("hello", PROTOCOL_VERSION, 0, 1, null, 0, "source", 1, "(n) => n * 2", "run1", 1, 1, 21, 0));
+      const answers: unknown[] = [];
+      await until(() => {
+        for (let got = receiveMessageOnPort(port1); got; got = receiveMessageOnPort(port1)) answers.push(...recordsOf(got.message as unknown[]));
+        return answers.length === 1;
+      }, "the first answer");
+      port1.postMessage(wire("run1", 2, 1, 5, 0));
+      await until(() => {
+        for (let got = receiveMessageOnPort(port1); got; got = receiveMessageOnPort(port1)) answers.push(...recordsOf(got.message as unknown[]));
+        return answers.length === 2;
+      }, "the second answer");
+      expect(answers).toEqual([["ok", 1, 42], ["ok", 2, 10]]);
+      port1.close();
+      port2.close();
+    }
+  });
+
   it("an entry without receiveMessageOnPort that is sent a port still reads it, and answers over its own channel", async () => {
     const scope = new FakeScope();
     serveOn(scope);

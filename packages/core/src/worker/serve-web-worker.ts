@@ -101,11 +101,14 @@ export function serveWebWorker(options: ServeWebWorkerOptions = {}): void {
         serveOver({
           postMessage: (message, transfer) => {
             postTo(port, message, transfer);
+            // Called a microtask later, so that a loader that throws cannot fail this post.
             if (load !== undefined && ++posts === 2) {
-              void load().then(
-                (loaded) => void (receive = loaded),
-                () => {},
-              );
+              void Promise.resolve()
+                .then(load)
+                .then(
+                  (loaded) => void (receive = loaded),
+                  () => {},
+                );
             }
           },
           onMessage: (listener) => (port.onmessage = (portEvent) => listener(portEvent.data as Message)),
