@@ -9,6 +9,13 @@ import { serveWebWorker } from "@offloop/core/worker";
 import { canFake, NO_HOST, withHostGlobals } from "./host-globals.ts";
 import { macrotask, recordsOf, until, wire } from "./simulated-workers.ts";
 
+/** The next message a worker answered on `port`, its records read by name (waits in macrotask turns). */
+async function nextAnswer(port: MessagePort): Promise<unknown[][]> {
+  let message: unknown;
+  await until(() => (message = receiveMessageOnPort(port)?.message) !== undefined, "an answer");
+  return recordsOf(message as unknown[]);
+}
+
 /** What a scope posted, records read by name (an exit notice is not a record: it stays as it is). */
 const named = (messages: unknown[]): unknown[] => messages.flatMap((message) => (Array.isArray(message) ? recordsOf(message) : [message]));
 
@@ -311,18 +318,13 @@ describe("webWorkerSpawner and serveWebWorker with receiveMessageOnPort", () => 
     // An idle worker spins (50 us) on the doorbell, reading the port synchronously once it can.
     const progress = new Int32Array(new SharedArrayBuffer(PROGRESS_FIELDS * 4));
     port1.postMessage(wire("hello", PROTOCOL_VERSION, 0, 1, progress, 50, "source", 1, "(n) => n * 2", "run1", 1, 1, 21, 0));
-    const answer = async (): Promise<unknown[]> => {
-      let message: unknown;
-      await until(() => (message = receiveMessageOnPort(port1)?.message) !== undefined, "an answer");
-      return recordsOf(message as unknown[]);
-    };
     // Not loaded yet: the message came by its event, nothing was read synchronously, and the answer went over the port.
-    expect(await answer()).toEqual([["ok", 1, 42]]);
+    expect(await nextAnswer(port1)).toEqual([["ok", 1, 42]]);
     expect(loads).toBe(1);
     expect(reads).toBe(0);
     await macrotask();
     port1.postMessage(wire("run1", 2, 1, 4, 0));
-    expect(await answer()).toEqual([["ok", 2, 8]]);
+    expect(await nextAnswer(port1)).toEqual([["ok", 2, 8]]);
     expect(reads).toBeGreaterThan(0);
     expect(loads).toBe(1);
     expect(named(scope.toParent)).toEqual([]);
@@ -343,17 +345,11 @@ describe("webWorkerSpawner and serveWebWorker with receiveMessageOnPort", () => 
       scope.emit("message", { data: { offloopPort: port2 } });
       expect(receiveMessageOnPort(port1)?.message).toEqual([OP.ready, PROTOCOL_VERSION]);
       port1.postMessage(wire("hello", PROTOCOL_VERSION, 0, 1, null, 0, "source", 1, "(n) => n * 2", "run1", 1, 1, 21, 0));
-      const answers: unknown[] = [];
-      await until(() => {
-        for (let got = receiveMessageOnPort(port1); got; got = receiveMessageOnPort(port1)) answers.push(...recordsOf(got.message as unknown[]));
-        return answers.length === 1;
-      }, "the first answer");
+      expect(await nextAnswer(port1)).toEqual([["ok", 1, 42]]);
       port1.postMessage(wire("run1", 2, 1, 5, 0));
-      await until(() => {
-        for (let got = receiveMessageOnPort(port1); got; got = receiveMessageOnPort(port1)) answers.push(...recordsOf(got.message as unknown[]));
-        return answers.length === 2;
-      }, "the second answer");
-      expect(answers).toEqual([["ok", 1, 42], ["ok", 2, 10]]);
+      expect(await nextAnswer(port1)).toEqual([["ok", 2, 10]]);
+      // Each answer went once: nothing is left on the port.
+      expect(receiveMessageOnPort(port1)).toBeUndefined();
       port1.close();
       port2.close();
     }
