@@ -1,6 +1,6 @@
 // Runs one scenario for one Node row in this (fresh) process and prints one JSON line.
 // Usage: node node-scenario.mjs <row> <scenario> '<params json>'
-import { Worker } from "node:worker_threads";
+import { Worker, MessageChannel, receiveMessageOnPort } from "node:worker_threads";
 import { performance } from "node:perf_hooks";
 import { nodeRows } from "./node-rows.mjs";
 import { burn } from "./work.mjs";
@@ -114,6 +114,30 @@ async function sabLatency(spin) {
   return { value, unit: "us/call" };
 }
 
+/**
+ * Both sides spinning over a MessagePort (postMessage, then polling with receiveMessageOnPort): what a
+ * hand-written pool pays per round trip for messages that wake no thread. offloop's
+ * callerSpinMicroseconds does the same with its records, so this is its floor as long as results
+ * travel by port; sab-spin (no messages at all) is below it.
+ */
+async function portSpinLatency() {
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(new URL("./workers/port-spin-worker.mjs", import.meta.url), { workerData: { port: port2 }, transferList: [port2] });
+  await new Promise((resolve) => worker.once("online", resolve));
+  const roundTrip = (i) => {
+    port1.postMessage(i);
+    while (receiveMessageOnPort(port1) === undefined);
+  };
+  for (let i = 0; i < params.warmup; i++) roundTrip(i);
+  const start = performance.now();
+  for (let i = 0; i < params.n; i++) roundTrip(i);
+  const value = ((performance.now() - start) * 1000) / params.n;
+  port1.postMessage(-1);
+  await new Promise((resolve) => worker.once("exit", resolve));
+  port1.close();
+  return { value, unit: "us/call" };
+}
+
 async function main() {
   if (rowId === "main-thread") {
     if (scenario !== "cpu") throw new Error("main-thread only runs the cpu scenario");
@@ -125,6 +149,10 @@ async function main() {
   if (rowId === "sab-wait" || rowId === "sab-spin") {
     if (scenario !== "latency") throw new Error("the SharedArrayBuffer rows only run the latency scenario");
     return sabLatency(rowId === "sab-spin");
+  }
+  if (rowId === "port-spin") {
+    if (scenario !== "latency") throw new Error("the port-spin row only runs the latency scenario");
+    return portSpinLatency();
   }
   const spec = nodeRows[rowId];
   if (!spec) throw new Error(`unknown row ${rowId}`);

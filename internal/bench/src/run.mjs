@@ -91,6 +91,7 @@ const rows = [
   { id: "raw-postmessage", label: "raw postMessage (id->resolver map)", run: node("raw-postmessage"), scenarios: ALL, floor: "raw-postmessage" },
   { id: "sab-wait", label: "SharedArrayBuffer Atomics.wait/notify ping-pong", run: node("sab-wait"), scenarios: ["latency"], floor: "raw-postmessage" },
   { id: "sab-spin", label: "SharedArrayBuffer spinning ping-pong (2 cores busy)", run: node("sab-spin"), scenarios: ["latency"], floor: "raw-postmessage" },
+  { id: "port-spin", label: "MessagePort ping-pong, both sides spinning on receiveMessageOnPort (2 cores busy)", run: node("port-spin"), scenarios: ["latency"], floor: "raw-postmessage" },
   { id: "offloop-threads", label: "offloop ThreadPoolExecutor (defaults)", run: node("offloop-threads"), scenarios: ALL, floor: "raw-postmessage" },
   { id: "offloop-threads-nospin", label: "offloop ThreadPoolExecutor (spinMicroseconds: 0)", run: node("offloop-threads-nospin"), scenarios: ["latency", "throughput"], floor: "raw-postmessage" },
   { id: "offloop-threads-callerspin", label: "offloop ThreadPoolExecutor (callerSpinMicroseconds: 100, opt-in)", run: node("offloop-threads-callerspin"), scenarios: ["latency", "throughput"], floor: "raw-postmessage" },
