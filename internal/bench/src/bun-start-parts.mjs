@@ -4,6 +4,7 @@
 // Prints the median per part and its difference to the bare worker. Nothing is written.
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { median } from "./median.mjs";
 
 const bun = fileURLToPath(new URL("../../../node_modules/.bin/bun", import.meta.url));
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -18,21 +19,21 @@ await Promise.all(workers.map((worker) => new Promise((resolve) => { worker.addE
 console.log(performance.now() - start);
 `;
 
+/** Bun's arguments per part; each part but the adapter is the bare worker plus one thing. */
 const parts = {
-  "bare web Worker": () => ["-e", partScript("./workers/start-parts/bare.mjs")],
-  "+ @offloop/core/worker graph": () => ["-e", partScript("./workers/start-parts/core-worker-graph.mjs")],
-  "+ task module import": () => ["-e", partScript("./workers/start-parts/task-module-import.mjs")],
-  "offloop adapter (whole)": () => ["src/web-scenario.mjs", "offloop-adapter", "startup", '{"workers":2}'],
+  "bare web Worker": ["-e", partScript("./workers/start-parts/bare.mjs")],
+  "bare + @offloop/core/worker": ["-e", partScript("./workers/start-parts/core-worker-graph.mjs")],
+  "bare + task module import": ["-e", partScript("./workers/start-parts/task-module-import.mjs")],
+  "offloop adapter (whole)": ["src/web-scenario.mjs", "offloop-adapter", "startup", '{"workers":2}'],
 };
 
 const times = Object.fromEntries(Object.keys(parts).map((name) => [name, []]));
 for (let round = 0; round < runs; round++) {
   for (const [name, args] of Object.entries(parts)) {
-    const out = execFileSync(bun, args(), { cwd: `${here}..`, encoding: "utf8" }).trim().split("\n").at(-1);
+    const out = execFileSync(bun, args, { cwd: `${here}..`, encoding: "utf8" }).trim().split("\n").at(-1);
     times[name].push(out.startsWith("{") ? JSON.parse(out).value : Number(out));
   }
 }
-const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 const bare = median(times["bare web Worker"]);
 for (const [name, values] of Object.entries(times)) {
   const value = median(values);

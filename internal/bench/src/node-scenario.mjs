@@ -5,6 +5,7 @@ import { performance } from "node:perf_hooks";
 import { nodeRows } from "./node-rows.mjs";
 import { burn } from "./work.mjs";
 import { pairedBlocks } from "./paired-blocks.mjs";
+import { median } from "./median.mjs";
 
 const [rowId, scenario, paramsJson] = process.argv.slice(2);
 const params = JSON.parse(paramsJson ?? "{}");
@@ -89,6 +90,14 @@ const scenarios = {
   },
 };
 
+/** Microseconds per call of a synchronous round trip (i) => void, after params.warmup calls, over params.n. */
+function timeRoundTrips(roundTrip) {
+  for (let i = 0; i < params.warmup; i++) roundTrip(i);
+  const start = performance.now();
+  for (let i = 0; i < params.n; i++) roundTrip(i);
+  return ((performance.now() - start) * 1000) / params.n;
+}
+
 async function sabLatency(spin) {
   const sab = new SharedArrayBuffer(8);
   const flag = new Int32Array(sab);
@@ -104,10 +113,7 @@ async function sabLatency(spin) {
     Atomics.store(flag, 0, 0);
     if (!spin) Atomics.notify(flag, 0);
   };
-  for (let i = 0; i < params.warmup; i++) roundTrip();
-  const start = performance.now();
-  for (let i = 0; i < params.n; i++) roundTrip();
-  const value = ((performance.now() - start) * 1000) / params.n;
+  const value = timeRoundTrips(roundTrip);
   Atomics.store(flag, 0, 3);
   Atomics.notify(flag, 0);
   await worker.terminate();
@@ -128,10 +134,7 @@ async function portSpinLatency() {
     port1.postMessage(i);
     while (receiveMessageOnPort(port1) === undefined);
   };
-  for (let i = 0; i < params.warmup; i++) roundTrip(i);
-  const start = performance.now();
-  for (let i = 0; i < params.n; i++) roundTrip(i);
-  const value = ((performance.now() - start) * 1000) / params.n;
+  const value = timeRoundTrips(roundTrip);
   port1.postMessage(-1);
   await new Promise((resolve) => worker.once("exit", resolve));
   port1.close();
@@ -225,7 +228,6 @@ async function alternating(spec, floorSpec) {
       }
     }
   }
-  const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
   const value = median(own);
   const floorValue = median(base);
   return { ...last, value, floorValue, pairedRatio: value / floorValue, ...(hung ? { shutdownHung: hung } : {}) };

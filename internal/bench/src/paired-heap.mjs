@@ -11,6 +11,7 @@ import { nodeThreadSpawner } from "@offloop/node-worker-threads";
 import { WorkerPool } from "@offloop/core";
 import { nodeRows } from "./node-rows.mjs";
 import tasks from "./workers/offloop-tasks.mjs";
+import { median } from "./median.mjs";
 
 if (typeof globalThis.gc !== "function") throw new Error("run with node --expose-gc");
 const rounds = Number(process.argv.find((a) => a.startsWith("--rounds="))?.slice(9) ?? 5);
@@ -53,7 +54,6 @@ for (let round = 0; round < rounds; round++) {
     push(`${id} CPU us/task`, await cpuPerTask(rows[id]));
   }
 }
-const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 for (const what of ["heap B/task never awaited", "heap B/task awaited", "CPU us/task"]) {
   const r = median(samples[`raw ${what}`]);
   const o = median(samples[`offloop ${what}`]);

@@ -16,6 +16,7 @@ import { nodeThreadSpawner } from "@offloop/node-worker-threads";
 import { WorkerPool } from "@offloop/core";
 import { nodeRows, range } from "./node-rows.mjs";
 import tasks from "./workers/offloop-tasks.mjs";
+import { median } from "./median.mjs";
 
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const rounds = Number(arg("rounds", 7));
@@ -93,7 +94,6 @@ for (let round = 0; round < rounds; round++) {
   }
   load.push(os.loadavg()[0]);
 }
-const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 /** Median of the per-round ratios of `id` to `base`. */
 const ratio = (id, base) => median(rate[id].map((value, round) => value / rate[base][round]));
 console.log(`map of ${n} items, chunkSize ${chunkSize}, ${window} chunks in flight, ${rounds} rounds, load average ${Math.min(...load).toFixed(1)}-${Math.max(...load).toFixed(1)} on ${os.availableParallelism()} cores`);

@@ -10,6 +10,7 @@ import { nodeThreadSpawner } from "@offloop/node-worker-threads";
 import { WorkerPool } from "@offloop/core";
 import { nodeRows } from "./node-rows.mjs";
 import tasks from "./workers/offloop-tasks.mjs";
+import { median } from "./median.mjs";
 
 const scenario = process.argv[2] ?? "latency";
 const beforePath = process.argv.find((arg) => arg.startsWith("--before="))?.slice(9);
@@ -40,7 +41,6 @@ for (let block = 0; block < blocks; block++) {
     }
   }
 }
-const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 const raw = median(samples.raw);
 for (const id of ids) {
   const m = median(samples[id]);
