@@ -519,6 +519,11 @@ export function runContractSuite({ name, createExecutor }: ContractSuiteOptions)
       itOrSkip(!callerSpins && "this executor has no callerSpinMicroseconds option")("serves sequential calls, progress, slow tasks, errors, timeouts, cancels, bursts and crashes alike with callerSpinMicroseconds", () =>
         withExecutor({ maxWorkers: 2, cancelGrace: 200, callerSpinMicroseconds: 5000 }, async (executor) => {
           for (let index = 0; index < 50; index++) assert.equal(await within(executor.submit(tasks.add, index, 1)), index + 1);
+          // Small values may travel in shared memory (a spin lane) instead of a message: each must come back exactly as sent.
+          const values = [0, -0, NaN, -Infinity, 2 ** 53 + 2, 1.5e-300, true, false, null, undefined, "", "é", "x".repeat(128), "x".repeat(129), "\u{1F600}".repeat(64), "\ud800", { a: 1 }, [1, 2], new Uint8Array([7])];
+          for (const value of values) assert.deepStrictEqual(await within(executor.submit(tasks.echo, value)), value);
+          for (let index = 0; index < 20; index++) assert.equal(await within(executor.submit(async (n: number) => n + 1, index)), index + 1);
+          assert.equal(typeof (await within(executor.submit(tasks.whoami))), "number");
           const seen: unknown[] = [];
           assert.equal(await within(executor.run(tasks.reportProgress, [3], { onProgress: (value) => seen.push(value) })), 3);
           assert.deepEqual(seen, [1, 2, 3]);

@@ -12,6 +12,7 @@ export * from "./pool/spawner.js";
 export { workerExecArgv } from "./pool/exec-argv.js";
 export { exitLatch, type ExitLatch } from "./pool/exit-latch.js";
 export * from "./protocol/protocol.js";
+export * from "./protocol/spin-lane.js";
 export * from "./worker/serve.js";
 export * from "./executor/executor-base.js";
 export * from "./pool/worker-pool.js";

@@ -16,18 +16,18 @@ describe("protocol", () => {
   it("lays records end to end and reads every op of the pool's records back with its fields", () => {
     const message: Message = [];
     const progress = new Int32Array(1);
-    encodeForWorker(message, "hello", PROTOCOL_VERSION, 3, 2, progress, 0);
+    encodeForWorker(message, "hello", PROTOCOL_VERSION, 3, 2, progress, 0, null);
     encodeForWorker(message, "module", 1, "file:///t.js", "fib");
     encodeForWorker(message, "source", 2, "(a) => a");
     encodeForWorker(message, "init", 2, [1]);
     encodeForWorker(message, "run", 7, 1, [41], 0);
     encodeForWorker(message, "chunk", 8, 2, [1, 2], 0);
     encodeForWorker(message, "cancel", 7, { $offloopError: 1, name: "CancelledError", message: "stop" });
-    expect(message.slice(0, 6)).toEqual([OP.hello, PROTOCOL_VERSION, 3, 2, progress, 0]);
+    expect(message.slice(0, 7)).toEqual([OP.hello, PROTOCOL_VERSION, 3, 2, progress, 0, null]);
     const { seen, visitor } = recorder<PoolRecords>(["hello", "module", "source", "init", "run", "chunk", "cancel"]);
     decodeRecords<PoolRecords>(message, visitor);
     expect(seen).toEqual([
-      ["hello", PROTOCOL_VERSION, 3, 2, progress, 0],
+      ["hello", PROTOCOL_VERSION, 3, 2, progress, 0, null],
       ["module", 1, "file:///t.js", "fib"],
       ["source", 2, "(a) => a"],
       ["init", 2, [1]],
@@ -54,7 +54,7 @@ describe("protocol", () => {
   });
 
   it("splits a message into one message per record", () => {
-    expect(splitRecords([OP.ok, 7, 42, OP.dropped, 8, OP.hello, 4, 0, 1, null, 0])).toEqual([[OP.ok, 7, 42], [OP.dropped, 8], [OP.hello, 4, 0, 1, null, 0]]);
+    expect(splitRecords([OP.ok, 7, 42, OP.dropped, 8, OP.hello, 4, 0, 1, null, 0, null])).toEqual([[OP.ok, 7, 42], [OP.dropped, 8], [OP.hello, 4, 0, 1, null, 0, null]]);
     expect(splitRecords([])).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 // The worker side, driven through a fake port: what a pool would receive for what it sends.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { CancelledError, defineTasks, deserializeError, DOORBELL, OP, PROGRESS_FIELDS, PROTOCOL_VERSION, TAKEN_UP, serializeError, TaskArgumentError, TaskDefinitionError, UnknownTaskError, type SerializedError } from "@offloop/core";
+import { CancelledError, defineTasks, deserializeError, DOORBELL, LANE_BYTES, LANE_STRING_UNITS, LaneState, OP, SpinLane, PROGRESS_FIELDS, PROTOCOL_VERSION, TAKEN_UP, serializeError, TaskArgumentError, TaskDefinitionError, UnknownTaskError, type SerializedError } from "@offloop/core";
 import { serve, taskContext, withTransfer, type ServedWorker } from "@offloop/core/worker";
 import { macrotask, recordsOf, until, wire } from "./simulated-workers.ts";
 
@@ -42,7 +42,7 @@ function worker(options: { receiveSync?: () => unknown[] | undefined } = {}) {
   };
 }
 
-const hello = (concurrency = 1, workerId = 7) => ["hello", PROTOCOL_VERSION, workerId, concurrency, null, 0];
+const hello = (concurrency = 1, workerId = 7) => ["hello", PROTOCOL_VERSION, workerId, concurrency, null, 0, null];
 const errorOf = (record: unknown[] | undefined): Error => {
   expect(record?.[0]).toBe("error");
   return deserializeError(record![2] as SerializedError);
@@ -77,7 +77,7 @@ describe("serve", () => {
 
   it("refuses a pool that speaks another version, and then serves nothing", () => {
     const { send, records } = worker();
-    send("hello", 99, 0, 1, null, 0);
+    send("hello", 99, 0, 1, null, 0, null);
     send("source", 1, "(a) => a", "run", 1, 1, [1], 0);
     const [record, ...rest] = records();
     expect(record![0]).toBe("initError");
@@ -416,7 +416,7 @@ describe("serve", () => {
           }
         });
         const { send, result } = worker({ receiveSync: () => waiting.shift() });
-        send("hello", PROTOCOL_VERSION, 0, 1, shared, 1000);
+        send("hello", PROTOCOL_VERSION, 0, 1, shared, 1000, null);
         // Both answered before the hello's handler returned: the worker never went back to its event loop.
         expect(result(1)).toEqual(["ok", 1, 2]);
         expect(result(2)).toEqual(["ok", 2, 3]);
@@ -428,7 +428,7 @@ describe("serve", () => {
         tickingClock();
         let polls = 0;
         const { send, result } = worker({ receiveSync: () => void polls++ });
-        send("hello", PROTOCOL_VERSION, 0, 1, shared, 50);
+        send("hello", PROTOCOL_VERSION, 0, 1, shared, 50, null);
         send("source", 1, "(n) => n");
         const spent: number[] = [];
         const pollsPerCall: number[] = [];
@@ -454,7 +454,7 @@ describe("serve", () => {
             throw new TypeError('The "port" argument must be a MessagePort instance');
           },
         });
-        send("hello", PROTOCOL_VERSION, 0, 1, progress(), 1000);
+        send("hello", PROTOCOL_VERSION, 0, 1, progress(), 1000, null);
         send("source", 1, "(n) => n", "run", 1, 1, [1], 0);
         send("run", 2, 1, [2], 0);
         expect(result(1)).toEqual(["ok", 1, 1]);
@@ -462,12 +462,98 @@ describe("serve", () => {
         expect(polls).toBe(1);
       });
 
+      describe("the spin lane (a caller that spins: callerSpinMicroseconds)", () => {
+        /** The pool's side of a lane, played on each clock read: offers what `offers` holds when the worker listens, takes answers. */
+        function lanePool(lane: SpinLane, offers: Array<[taskId: number, fnId: number, hasArg: boolean, arg?: unknown]>) {
+          const answers: unknown[][] = [];
+          tickingClock(() => {
+            if (lane.hasResult()) answers.push([lane.taskId, lane.takeResult()]);
+            if (offers.length > 0 && lane.state === LaneState.LISTENING) {
+              const [taskId, fnId, hasArg, arg] = offers[0]!;
+              if (lane.offer(taskId, fnId, hasArg, arg)) offers.shift();
+            }
+          });
+          return answers;
+        }
+
+        it("runs a task offered in the lane and answers there; errors and large results go by port, in order", () => {
+          const lane = new SpinLane(new SharedArrayBuffer(LANE_BYTES));
+          const shared = progress();
+          const answers = lanePool(lane, [[1, 1, true, 41], [2, 2, false], [3, 3, true, LANE_STRING_UNITS + 1], [4, 3, true, LANE_STRING_UNITS], [5, 4, false]]);
+          const { send, result } = worker({ receiveSync: () => undefined });
+          // The definitions come with the hello: a pool offers a task only once its definition is on the way.
+          send("hello", PROTOCOL_VERSION, 0, 1, shared, 1000, lane.buffer, "source", 1, "(n) => n + 1", "source", 2, "() => { throw new RangeError('no') }", "source", 3, "(n) => 'x'.repeat(n)", "source", 4, "() => undefined");
+          expect(answers).toEqual([[1, 42], [4, "x".repeat(LANE_STRING_UNITS)], [5, undefined]]);
+          expect(result(1)).toBeUndefined();
+          expect(errorOf(result(2)).name).toBe("RangeError");
+          expect(result(3)).toEqual(["ok", 3, "x".repeat(LANE_STRING_UNITS + 1)]);
+          expect(Atomics.load(shared, TAKEN_UP)).toBe(5);
+          // The spin ran out: the worker no longer listens.
+          expect(lane.state).toBe(LaneState.IDLE);
+        });
+
+        it("an asynchronous task answers in the lane while the pool watches, and by port once it stopped watching", async () => {
+          const lane = new SpinLane(new SharedArrayBuffer(LANE_BYTES));
+          const openFirst = gate("a");
+          lanePool(lane, [[1, 1, true, "a"]]);
+          const { send, result } = worker({ receiveSync: () => undefined });
+          send("hello", PROTOCOL_VERSION, 0, 1, progress(), 1000, lane.buffer, "source", 1, holdSource);
+          expect(lane.state).toBe(LaneState.RUNNING);
+          tickingClock(); // the pool's part is played by hand from here
+          openFirst("first");
+          await macrotask();
+          expect(lane.hasResult()).toBe(true);
+          expect(lane.takeResult()).toBe("first");
+          expect(result(1)).toBeUndefined();
+
+          // Next time the pool stops watching while it runs: the answer goes by port.
+          const openSecond = gate("b");
+          lanePool(lane, [[2, 1, true, "b"]]);
+          send("source", 9, "() => 0"); // any message: the worker spins again after it
+          expect(lane.state).toBe(LaneState.RUNNING);
+          tickingClock();
+          expect(lane.stopWatching()).toBe(false);
+          openSecond("second");
+          await until(() => result(2) !== undefined);
+          expect(result(2)).toEqual(["ok", 2, "second"]);
+          expect(lane.state).toBe(LaneState.IDLE);
+        });
+
+        it("a cancel sent after a lane task reaches it: the lane task is taken first", async () => {
+          const lane = new SpinLane(new SharedArrayBuffer(LANE_BYTES));
+          const shared = progress();
+          const waiting: unknown[][] = [];
+          let sent = false;
+          tickingClock(() => {
+            if (!sent && lane.state === LaneState.LISTENING) {
+              sent = true;
+              lane.offer(1, 1, false, undefined);
+              waiting.push(wire("cancel", 1, serializeError(new CancelledError("stop"))));
+              Atomics.add(shared, DOORBELL, 1);
+            }
+          });
+          const { send } = worker({ receiveSync: () => waiting.shift() });
+          send("hello", PROTOCOL_VERSION, 0, 1, shared, 1000, lane.buffer, "source", 1, "() => new Promise((resolve) => globalThis.__context().signal.addEventListener('abort', (event) => resolve(event.target.reason.message)))");
+          await until(() => lane.hasResult());
+          expect(lane.takeResult()).toBe("stop");
+        });
+
+        it("without a spin (spinMicroseconds 0) the worker never listens: the pool's offers fail and tasks go by port", () => {
+          const lane = new SpinLane(new SharedArrayBuffer(LANE_BYTES));
+          const { send, result } = worker({ receiveSync: () => undefined });
+          send("hello", PROTOCOL_VERSION, 0, 1, progress(), 0, lane.buffer);
+          send("source", 1, "(n) => n", "run1", 1, 1, 5, 0);
+          expect(result(1)).toEqual(["ok", 1, 5]);
+          expect(lane.offer(2, 1, true, 1)).toBe(false);
+        });
+      });
+
       it("does not spin without a doorbell (no shared memory), or with spinMicroseconds 0", () => {
         let polls = 0;
         const first = worker({ receiveSync: () => void polls++ });
-        first.send("hello", PROTOCOL_VERSION, 0, 1, null, 1000);
+        first.send("hello", PROTOCOL_VERSION, 0, 1, null, 1000, null);
         const second = worker({ receiveSync: () => void polls++ });
-        second.send("hello", PROTOCOL_VERSION, 0, 1, progress(), 0);
+        second.send("hello", PROTOCOL_VERSION, 0, 1, progress(), 0, null);
         second.send("source", 1, "(n) => n", "run", 1, 1, [1], 0);
         expect(second.result(1)).toEqual(["ok", 1, 1]);
         expect(polls).toBe(0);

@@ -146,7 +146,7 @@ export function recordsOf(message: unknown[]): unknown[][] {
 }
 
 /** Fields after each op (protocol.ts), to write records by name. */
-const FIELDS: Record<string, number> = { hello: 5, module: 3, source: 2, init: 2, run: 4, run1: 4, chunk: 4, cancel: 2, ready: 1, ok: 2, error: 2, dropped: 1, progress: 2, initError: 1, exiting: 1 };
+const FIELDS: Record<string, number> = { hello: 6, module: 3, source: 2, init: 2, run: 4, run1: 4, chunk: 4, cancel: 2, ready: 1, ok: 2, error: 2, dropped: 1, progress: 2, initError: 1, exiting: 1 };
 
 /** A message as it travels, from records written with op names: `wire("ok", 7, 42, "dropped", 8)` is `[OP.ok, 7, 42, OP.dropped, 8]`. */
 export function wire(...named: unknown[]): unknown[] {

@@ -262,9 +262,9 @@ describe("webWorkerSpawner and serveWebWorker with receiveMessageOnPort", () => 
     const first = worker.posted[0]!;
     const port = (first.message as { offloopPort: MessagePort }).offloopPort;
     expect(first.transfer).toEqual([port]);
-    handle.send(["hello", PROTOCOL_VERSION, 0, 1, null, 0]);
+    handle.send(["hello", PROTOCOL_VERSION, 0, 1, null, 0, null]);
     expect(worker.posted).toHaveLength(1);
-    expect(receiveMessageOnPort(port)?.message).toEqual(["hello", PROTOCOL_VERSION, 0, 1, null, 0]);
+    expect(receiveMessageOnPort(port)?.message).toEqual(["hello", PROTOCOL_VERSION, 0, 1, null, 0, null]);
     // Posted, and terminated before it could be dispatched (Deno's terminate() is synchronous).
     port.postMessage(["ok", 1, 42]);
     expect(handle.receiveSync).toBeTypeOf("function");
@@ -294,7 +294,7 @@ describe("webWorkerSpawner and serveWebWorker with receiveMessageOnPort", () => 
     const { port1, port2 } = new MessageChannel();
     scope.emit("message", { data: { offloopPort: port2 } });
     expect(receiveMessageOnPort(port1)?.message).toEqual([OP.ready, PROTOCOL_VERSION]);
-    port1.postMessage(wire("hello", PROTOCOL_VERSION, 0, 1, null, 0, "source", 1, "(n) => n * 2", "run", 1, 1, [21], 0));
+    port1.postMessage(wire("hello", PROTOCOL_VERSION, 0, 1, null, 0, null, "source", 1, "(n) => n * 2", "run", 1, 1, [21], 0));
     // The worker's receive is synchronous too: the unload below flushes what it took.
     scope.emit("unload", {});
     const after: unknown[] = [];
@@ -317,7 +317,7 @@ describe("webWorkerSpawner and serveWebWorker with receiveMessageOnPort", () => 
     expect(loads).toBe(0);
     // An idle worker spins (50 us) on the doorbell, reading the port synchronously once it can.
     const progress = new Int32Array(new SharedArrayBuffer(PROGRESS_FIELDS * 4));
-    port1.postMessage(wire("hello", PROTOCOL_VERSION, 0, 1, progress, 50, "source", 1, "(n) => n * 2", "run1", 1, 1, 21, 0));
+    port1.postMessage(wire("hello", PROTOCOL_VERSION, 0, 1, progress, 50, null, "source", 1, "(n) => n * 2", "run1", 1, 1, 21, 0));
     // Not loaded yet: the message came by its event, nothing was read synchronously, and the answer went over the port.
     expect(await nextAnswer(port1)).toEqual([["ok", 1, 42]]);
     expect(loads).toBe(1);
@@ -344,7 +344,7 @@ describe("webWorkerSpawner and serveWebWorker with receiveMessageOnPort", () => 
       const { port1, port2 } = new MessageChannel();
       scope.emit("message", { data: { offloopPort: port2 } });
       expect(receiveMessageOnPort(port1)?.message).toEqual([OP.ready, PROTOCOL_VERSION]);
-      port1.postMessage(wire("hello", PROTOCOL_VERSION, 0, 1, null, 0, "source", 1, "(n) => n * 2", "run1", 1, 1, 21, 0));
+      port1.postMessage(wire("hello", PROTOCOL_VERSION, 0, 1, null, 0, null, "source", 1, "(n) => n * 2", "run1", 1, 1, 21, 0));
       expect(await nextAnswer(port1)).toEqual([["ok", 1, 42]]);
       port1.postMessage(wire("run1", 2, 1, 5, 0));
       expect(await nextAnswer(port1)).toEqual([["ok", 2, 10]]);
@@ -360,7 +360,7 @@ describe("webWorkerSpawner and serveWebWorker with receiveMessageOnPort", () => 
     serveOn(scope);
     const { port1, port2 } = new MessageChannel();
     scope.emit("message", { data: { offloopPort: port2 } });
-    port1.postMessage(wire("hello", PROTOCOL_VERSION, 0, 1, null, 0, "source", 1, "(n) => n * 2", "run1", 1, 1, 21, 0));
+    port1.postMessage(wire("hello", PROTOCOL_VERSION, 0, 1, null, 0, null, "source", 1, "(n) => n * 2", "run1", 1, 1, 21, 0));
     await until(() => scope.toParent.length === 2, "the answer");
     expect(named(scope.toParent)).toEqual([["ready", PROTOCOL_VERSION], ["ok", 1, 42]]);
     port1.close();
@@ -370,7 +370,7 @@ describe("webWorkerSpawner and serveWebWorker with receiveMessageOnPort", () => 
   it("a pool that sends no port is served over the worker's own channel", () => {
     const scope = new FakeScope();
     serveOn(scope, { receiveMessageOnPort });
-    scope.emit("message", { data: wire("hello", PROTOCOL_VERSION, 0, 1, null, 0, "source", 1, "(n) => n + 1", "run", 1, 1, [1], 0) });
+    scope.emit("message", { data: wire("hello", PROTOCOL_VERSION, 0, 1, null, 0, null, "source", 1, "(n) => n + 1", "run", 1, 1, [1], 0) });
     expect(named(scope.toParent)).toEqual([["ready", PROTOCOL_VERSION], ["ok", 1, 2]]);
   });
 });
@@ -380,14 +380,14 @@ describe("serveWebWorker", () => {
     const scope = new FakeScope();
     serveOn(scope);
     expect(named(scope.toParent)).toEqual([["ready", PROTOCOL_VERSION]]);
-    scope.emit("message", { data: wire("hello", PROTOCOL_VERSION, 0, 1, null, 0, "source", 1, "(n) => n * 2", "run", 1, 1, [21], 0) });
+    scope.emit("message", { data: wire("hello", PROTOCOL_VERSION, 0, 1, null, 0, null, "source", 1, "(n) => n * 2", "run", 1, 1, [21], 0) });
     expect(named(scope.toParent).at(-1)).toEqual(["ok", 1, 42]);
   });
 
   it("unload (the worker exits by itself): finished results and the count taken up, then the exit notice with the code", () => {
     const scope = new FakeScope();
     serveOn(scope, { exitCode: () => 3 });
-    scope.emit("message", { data: wire("hello", PROTOCOL_VERSION, 0, 1, null, 0) });
+    scope.emit("message", { data: wire("hello", PROTOCOL_VERSION, 0, 1, null, 0, null) });
     scope.emit("unload", {});
     expect(named(scope.toParent).slice(-2)).toEqual([["exiting", 0], { offloopExit: 3 }]);
     const noCode = new FakeScope();

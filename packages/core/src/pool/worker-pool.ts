@@ -143,10 +143,7 @@ export class WorkerPool extends ExecutorBase {
       // once. Tasks that would only queue behind busy workers wait for the microtask and travel
       // together: handing each over alone would cost a message per task in a burst.
       this.#dispatch();
-      if (this.options.callerSpinMicroseconds > 0 && !this.#callerSpinScheduled) {
-        this.#callerSpinScheduled = true;
-        queueMicrotask(() => this.#spinForResults());
-      }
+      if (this.options.callerSpinMicroseconds > 0) this.#scheduleCallerSpin();
     } else {
       this.#scheduleDispatch();
     }
@@ -173,16 +170,34 @@ export class WorkerPool extends ExecutorBase {
   #spinForResults(): void {
     this.#callerSpinScheduled = false;
     const deadline = performance.now() + this.options.callerSpinMicroseconds / 1000;
-    for (;;) {
-      if (this.#queued > 0 || this.#dispatchScheduled) return;
-      let watching = false;
-      for (const worker of this.#workers) {
-        if (worker.inFlight.size === 0 || !worker.canTakeMessages) continue;
-        watching = true;
-        worker.takeMessage();
+    try {
+      for (;;) {
+        if (this.#queued > 0 || this.#dispatchScheduled) return;
+        let watching = false;
+        for (const worker of this.#workers) {
+          if (worker.inFlight.size === 0) continue;
+          // A lone task with a small result may come back in shared memory (SpinLane), others by port.
+          if (worker.lane?.watched) {
+            watching = true;
+            if (worker.takeLaneResult()) continue;
+          }
+          if (!worker.canTakeMessages) continue;
+          watching = true;
+          worker.takeMessage();
+        }
+        if (!watching || performance.now() > deadline) return;
       }
-      if (!watching || performance.now() > deadline) return;
+    } finally {
+      // Whatever ended the spin: a task still in a lane is answered by port from now on.
+      for (const worker of [...this.#workers]) worker.stopWatchingLane();
     }
+  }
+
+  /** After a lane offer: make sure a caller spin watches it (no one else reads a lane). */
+  #scheduleCallerSpin(): void {
+    if (this.#callerSpinScheduled) return;
+    this.#callerSpinScheduled = true;
+    queueMicrotask(() => this.#spinForResults());
   }
 
   #hasIdleWorker(): boolean {
@@ -236,13 +251,34 @@ export class WorkerPool extends ExecutorBase {
     this.#define(worker, task.descriptor);
     // A task with a timeout or signal may end in a forced stop: the worker sends what it finished before starting it.
     const flushFirst = task.disarm !== undefined ? 1 : 0;
-    // One argument travels unwrapped ("run1"): copying an array per task costs as much as the rest of its record.
-    encodeForWorker(worker.outbox, task.record, task.id, task.descriptor.id, task.payload as unknown[], flushFirst);
-    if (task.transfer) worker.outTransfer.push(...task.transfer);
+    if (!this.#offerToLane(task, worker, flushFirst)) {
+      // One argument travels unwrapped ("run1"): copying an array per task costs as much as the rest of its record.
+      encodeForWorker(worker.outbox, task.record, task.id, task.descriptor.id, task.payload as unknown[], flushFirst);
+      if (task.transfer) worker.outTransfer.push(...task.transfer);
+    }
     worker.inFlight.set(task.id, task);
     task.seq = ++worker.tasksSent;
     task.worker = worker;
     this.#inFlight++;
+  }
+
+  /**
+   * callerSpinMicroseconds: a lone task for an idle, spinning worker, with
+   * no argument or one small one, goes through the worker's SpinLane
+   * instead of a message. Only when nothing else is on its way to that
+   * worker (its definition included), and never for a task that may end in
+   * a forced stop (timeout, signal), sends progress or transfers.
+   */
+  #offerToLane(task: PoolTask, worker: WorkerSlot, flushFirst: number): boolean {
+    const lane = worker.lane;
+    if (lane === undefined || flushFirst !== 0 || worker.inFlight.size !== 0 || worker.outbox.length !== 0 || task.transfer || task.onProgress) return false;
+    const record = task.record;
+    let offered: boolean;
+    if (record === "run1") offered = lane.offer(task.id, task.descriptor.id, true, task.payload);
+    else if (record === "run" && Array.isArray(task.payload) && task.payload.length === 0) offered = lane.offer(task.id, task.descriptor.id, false, undefined);
+    else return false;
+    if (offered) this.#scheduleCallerSpin();
+    return offered;
   }
 
   /** Sends a worker's outbox; when the host refuses the whole message, sends what it can record by record. */
@@ -310,16 +346,23 @@ export class WorkerPool extends ExecutorBase {
     } catch (error) {
       return new WorkerStartError(`Cannot start a worker for executor "${this.options.name}": ${errorMessage(error)}`, { cause: error });
     }
-    const worker = new WorkerSlot(workerId, handle, this.#clock, this.capabilities.sharedMemory && typeof SharedArrayBuffer === "function");
+    const callerSpins = this.options.callerSpinMicroseconds > 0;
+    const worker = new WorkerSlot(workerId, handle, this.#clock, this.capabilities.sharedMemory && typeof SharedArrayBuffer === "function", callerSpins);
     this.#workers.push(worker);
     const visitor = this.#visitorFor(worker);
     worker.read = (message) => this.#receive(worker, visitor, message);
+    worker.readLane = (taskId, value) => {
+      this.#reported = 0;
+      visitor.ok(taskId, value);
+      // Read at its exit (a result written before it died): the exit's own accounting follows.
+      if (!worker.exited) this.#afterReport(worker);
+    };
     handle.onMessage(worker.read);
     handle.onError((error) => {
       worker.lastError ??= error;
     });
     handle.onExit((code, signal) => this.#onExit(worker, code, signal));
-    encodeForWorker(worker.outbox, "hello", PROTOCOL_VERSION, workerId, this.options.concurrentTasksPerWorker, worker.progress ?? null, this.options.spinMicroseconds);
+    encodeForWorker(worker.outbox, "hello", PROTOCOL_VERSION, workerId, this.options.concurrentTasksPerWorker, worker.progress ?? null, this.options.spinMicroseconds, worker.lane?.buffer ?? null);
     const initializer = this.options.initializer;
     if (initializer !== undefined) {
       const descriptor = describeTask(initializer);
@@ -340,6 +383,11 @@ export class WorkerPool extends ExecutorBase {
       worker.lastError ??= error;
       worker.retire();
     }
+    this.#afterReport(worker);
+  }
+
+  /** After a worker reported: count what it finished for the batch policy, then refill (see #afterProgress). */
+  #afterReport(worker: WorkerSlot): void {
     // Counted by the records, not by tasks leaving the worker: an exit reported while reading (Deno's
     // terminate() is synchronous) releases tasks too, and those were not finished by this worker.
     const settledCount = this.#reported;
@@ -542,6 +590,7 @@ export class WorkerPool extends ExecutorBase {
   #onExit(worker: WorkerSlot, code: number | null, signal?: string | null): void {
     if (worker.exited) return;
     worker.markExited();
+    worker.stopWatchingLane(); // a result it wrote before it went is still its result
     releaseHeldBy(this, worker.id); // mutexes it died holding are poisoned before its tasks reject
     const index = this.#workers.indexOf(worker);
     if (index !== -1) this.#workers.splice(index, 1);

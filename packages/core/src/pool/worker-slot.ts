@@ -1,5 +1,6 @@
 import type { Clock, TimerHandle } from "../asyncio/clock.js";
 import { DOORBELL, POSTED, PROGRESS_FIELDS, TAKEN_UP, type Message, type Transferable } from "../protocol/protocol.js";
+import { LANE_BYTES, SpinLane } from "../protocol/spin-lane.js";
 import type { PoolTask } from "./pool-task.js";
 import type { WorkerHandle } from "./spawner.js";
 
@@ -39,6 +40,10 @@ export class WorkerSlot {
   lastError: unknown;
   /** How the pool reads a message from this worker (set by the pool; also used for messages taken with `takeMessage`). */
   read: (message: Message) => void = () => {};
+  /** With `callerSpinMicroseconds` and shared memory: the lane a lone task and its small result pass through without a message (see SpinLane). */
+  readonly lane: SpinLane | undefined;
+  /** How the pool reads a result taken from the lane (set by the pool). */
+  readLane: (taskId: number, value: unknown) => void = () => {};
   #referenced = true;
   #receivesSync: boolean;
   #idleTimer: TimerHandle | undefined;
@@ -46,8 +51,9 @@ export class WorkerSlot {
   #idleSince: number | undefined;
   #onIdleTimeout: (() => void) | undefined;
 
-  constructor(readonly id: number, readonly handle: WorkerHandle, readonly clock: Clock, sharedMemory: boolean) {
+  constructor(readonly id: number, readonly handle: WorkerHandle, readonly clock: Clock, sharedMemory: boolean, withLane = false) {
     this.progress = sharedMemory ? new Int32Array(new SharedArrayBuffer(PROGRESS_FIELDS * 4)) : undefined;
+    this.lane = sharedMemory && withLane ? new SpinLane(new SharedArrayBuffer(LANE_BYTES)) : undefined;
     this.#receivesSync = this.progress !== undefined && typeof handle.receiveSync === "function";
   }
 
@@ -79,6 +85,20 @@ export class WorkerSlot {
     if (message === undefined) return false;
     this.read(message);
     return true;
+  }
+
+  /** Reads the lane's result if the worker has written one; true if it read one. */
+  takeLaneResult(): boolean {
+    const lane = this.lane;
+    if (lane === undefined || !lane.hasResult()) return false;
+    const taskId = lane.taskId;
+    this.readLane(taskId, lane.takeResult());
+    return true;
+  }
+
+  /** The pool stops watching the lane: a task still in it is answered by port; an answer already there is read now. */
+  stopWatchingLane(): void {
+    if (this.lane?.stopWatching()) this.takeLaneResult();
   }
 
   /** Whether `takeMessage` can ever read anything (shared memory and a synchronous receive). */

@@ -7,7 +7,7 @@
  * `decodeRecords` reads them back, on both sides.
  *
  * pool -> worker
- *   "hello"   version, workerId, concurrency, progress, spinMicroseconds
+ *   "hello"   version, workerId, concurrency, progress, spinMicroseconds, lane
  *                                                 first record a worker ever gets; progress is an
  *                                                 Int32Array on shared memory (or null): at TAKEN_UP the
  *                                                 worker counts the tasks it has taken up, so that after a
@@ -15,7 +15,10 @@
  *                                                 DOORBELL the pool counts the messages it has sent, at
  *                                                 POSTED the worker counts the messages it has posted;
  *                                                 spinMicroseconds: how long an idle worker watches the
- *                                                 doorbell before it sleeps (0: it sleeps at once)
+ *                                                 doorbell before it sleeps (0: it sleeps at once);
+ *                                                 lane: a SharedArrayBuffer (or null) where a lone task and its
+ *                                                 small result pass without a message while both sides spin
+ *                                                 (callerSpinMicroseconds; see spin-lane.ts)
  *   "module"  fnId, moduleUrl, taskName           define fnId as a task from a module
  *   "source"  fnId, sourceText                    define fnId as a self-contained function
  *   "init"    fnId, args                          run the initializer before any task
@@ -51,7 +54,7 @@
  * console.log(`offloop protocol v${PROTOCOL_VERSION}`);
  * ```
  */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 
 /**
  * Index in the hello's shared `progress` array where the worker counts the tasks it has taken up.
@@ -95,7 +98,7 @@ export const PROGRESS_FIELDS = 3;
 
 /** The records the pool sends to a worker. */
 export type PoolRecords = {
-  hello: [version: number, workerId: number, concurrency: number, progress: Int32Array | null, spinMicroseconds: number];
+  hello: [version: number, workerId: number, concurrency: number, progress: Int32Array | null, spinMicroseconds: number, lane: SharedArrayBuffer | null];
   module: [fnId: number, moduleUrl: string, taskName: string];
   source: [fnId: number, sourceText: string];
   init: [fnId: number, args: unknown[]];
@@ -123,7 +126,7 @@ export type WorkerOp = keyof WorkerRecords;
 
 /** Fields after the op, per op: how a reader walks a flat message of several records. */
 const FIELDS: { readonly [Op in PoolOp | WorkerOp]: number } = {
-  hello: 5,
+  hello: 6,
   module: 3,
   source: 2,
   init: 2,
@@ -191,7 +194,7 @@ export type Message = unknown[];
  * ```
  */
 export function encodeForWorker<Op extends PoolOp>(message: Message, op: Op, ...fields: PoolRecords[Op]): void;
-export function encodeForWorker(message: Message, op: PoolOp, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown): void {
+export function encodeForWorker(message: Message, op: PoolOp, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown): void {
   // Fixed arities, no spread: this runs once per task sent, and a spread push is several times slower on Bun.
   const code = OP[op];
   switch (FIELDS_BY_CODE[code]) {
@@ -205,7 +208,7 @@ export function encodeForWorker(message: Message, op: PoolOp, a?: unknown, b?: u
       message.push(code, a, b, c, d);
       break;
     default:
-      message.push(code, a, b, c, d, e);
+      message.push(code, a, b, c, d, e, f);
   }
 }
 

@@ -9,6 +9,7 @@ import { unwrapTransfer } from "./with-transfer.js";
 import { unpackShared } from "../shared/travel.js";
 import { installExitHooks } from "./exit-hooks.js";
 import { errorMessage } from "../protocol/error-message.js";
+import { LaneState, SpinLane } from "../protocol/spin-lane.js";
 
 /** The worker's end of the channel to its pool, as an adapter's worker entry provides it. */
 export interface WorkerPort {
@@ -43,6 +44,8 @@ class Job implements ActiveTask {
     readonly worker: WorkerServer,
     /** Send every finished result before starting it: it may be stopped by terminating the worker. */
     readonly flushFirst: boolean,
+    /** It came through the spin lane: a small result goes back the same way, if the pool still watches. */
+    readonly fromLane = false,
   ) {}
   makeContext(): TaskContext {
     const job = this;
@@ -81,6 +84,8 @@ class WorkerServer {
   /** Idle spins in a row that received nothing (see #spin). */
   #spinMisses = 0;
   #spinsSkipped = 0;
+  /** Where a spinning pool hands over a lone task (callerSpinMicroseconds); only with a synchronous receive. */
+  #lane: SpinLane | undefined;
 
   constructor(readonly port: WorkerPort) {}
 
@@ -93,7 +98,7 @@ class WorkerServer {
     module: (fnId, moduleUrl, name) => this.#defineFromModule(fnId, moduleUrl, name),
     source: (fnId, source) => this.#defineFromSource(fnId, source),
     init: (fnId, args) => this.#initialize(fnId, args),
-    hello: (version, workerId, concurrency, progress, spinMicroseconds) => {
+    hello: (version, workerId, concurrency, progress, spinMicroseconds, lane) => {
       if (version !== PROTOCOL_VERSION) {
         this.#blocked = true;
         this.post("initError", serializeError(new Error(`offloop protocol mismatch: the pool speaks version ${version}, this worker ${PROTOCOL_VERSION}. Use one version of @offloop/core and its adapter.`)));
@@ -102,7 +107,10 @@ class WorkerServer {
       this.workerId = workerId;
       this.#concurrency = concurrency;
       this.#progress = progress ?? undefined;
-      if (this.port.receiveSync) this.#spinMs = spinMicroseconds / 1000;
+      if (this.port.receiveSync) {
+        this.#spinMs = spinMicroseconds / 1000;
+        if (lane && this.#spinMs > 0) this.#lane = new SpinLane(lane);
+      }
     },
   };
 
@@ -138,30 +146,59 @@ class WorkerServer {
   #spin(): void {
     const doorbell = this.#progress;
     if (this.#spinning || doorbell === undefined || doorbell.length <= DOORBELL) return;
-    if (this.#spinMisses >= 2 && (++this.#spinsSkipped & 7) !== 0) return;
+    const lane = this.#lane;
+    // A pool whose caller spins (it made a lane) gets a worker that always listens: it asked for the CPU.
+    if (lane === undefined && this.#spinMisses >= 2 && (++this.#spinsSkipped & 7) !== 0) return;
     this.#spinning = true;
     let handled = false;
+    lane?.listen();
     try {
       let seen = Atomics.load(doorbell, DOORBELL);
       let deadline = performance.now() + this.#spinMs;
       while (this.#isIdle()) {
         const message = this.#receiveSync();
-        if (message !== undefined) {
+        if (message !== undefined || lane?.hasTask()) {
           handled = true;
-          this.#handle(message);
+          // A task in the lane was put there before anything the pool sent after it (a cancel): it goes first.
+          if (lane?.hasTask()) this.#takeFromLane(lane);
+          if (message !== undefined) this.#handle(message);
           deadline = performance.now() + this.#spinMs;
           continue;
         }
         // Everything sent before the bell read `seen` has been received: wait for the next ring.
         let ring: number;
         while ((ring = Atomics.load(doorbell, DOORBELL)) === seen) {
-          if (this.#spinMs === 0 || performance.now() > deadline) return;
+          if (lane !== undefined) {
+            const state = lane.state;
+            if (state === LaneState.IDLE) lane.listen(); // the pool took the last answer: ready for the next task
+            else if (lane.hasTask()) break;
+          }
+          if (this.#spinMs === 0 || performance.now() > deadline) {
+            if (lane === undefined || lane.stopListening()) return;
+            break; // a task came just now: take it
+          }
         }
         seen = ring;
       }
+      // A task left running asynchronously: nothing more comes through the lane until it is answered.
+      while (lane !== undefined && !lane.stopListening()) this.#takeFromLane(lane);
     } finally {
       this.#spinning = false;
       this.#spinMisses = handled ? 0 : this.#spinMisses + 1;
+    }
+  }
+
+  /** Runs the task the pool put in the lane, as if it had come in a message. */
+  #takeFromLane(lane: SpinLane): void {
+    const task = lane.take();
+    if (task === undefined) return;
+    this.#queue.push(new Job(task.taskId, task.fnId, task.args, false, this, false, true));
+    this.#handling = true;
+    try {
+      this.#drain();
+    } finally {
+      this.#handling = false;
+      this.flush();
     }
   }
 
@@ -309,7 +346,7 @@ class WorkerServer {
       const job = this.#queue[index]!;
       if (job.id === taskId && !job.dropped) {
         job.dropped = true;
-        this.post("dropped", taskId);
+        this.#report(job, "dropped", undefined);
         return;
       }
     }
@@ -333,7 +370,7 @@ class WorkerServer {
       }
       if (job.flushFirst) this.flush();
       this.#takeUp();
-      if ("failed" in entry) this.post("error", job.id, entry.failed);
+      if ("failed" in entry) this.#report(job, "error", entry.failed);
       else this.#start(job, entry);
       if (performance.now() - sliceStart > SLICE_MS) {
         this.flush();
@@ -370,7 +407,7 @@ class WorkerServer {
       result = job.chunk ? runChunk(task, job.args) : task.fn.apply(task.thisArg, job.args);
     } catch (error) {
       setActiveTask(undefined);
-      this.post("error", job.id, serializeTaskError(error, task));
+      this.#report(job, "error", serializeTaskError(error, task));
       return;
     }
     setActiveTask(undefined);
@@ -381,25 +418,37 @@ class WorkerServer {
         (error: unknown) => this.#finish(job, "error", serializeTaskError(error, task)),
       );
     } else {
-      this.#postResult(job.id, result);
+      this.#report(job, "ok", result);
     }
   }
 
   #finish(job: Job, op: "ok" | "error", value: unknown): void {
     this.#running.delete(job.id);
-    if (op === "ok") this.#postResult(job.id, value);
-    else this.post("error", job.id, value as SerializedError);
+    this.#report(job, op, value);
     this.#drain();
   }
 
-  #postResult(taskId: number, value: unknown): void {
-    const wrapped = unwrapTransfer(value);
-    if (wrapped) {
-      this.#outTransfer.push(...wrapped.transfer);
-      this.post("ok", taskId, wrapped.value);
-    } else {
-      this.post("ok", taskId, value);
+  /**
+   * Sends a job's outcome: a small result of a lane job back through the
+   * lane while the pool watches it; everything else in a message (and the
+   * lane is free again).
+   */
+  #report(job: Job, op: "ok" | "error" | "dropped", value: unknown): void {
+    if (op === "ok") {
+      const wrapped = unwrapTransfer(value);
+      if (wrapped) {
+        if (job.fromLane) this.#lane!.release();
+        this.#outTransfer.push(...wrapped.transfer);
+        this.post("ok", job.id, wrapped.value);
+        return;
+      }
+      if (job.fromLane && this.#lane!.answer(value)) return;
+      this.post("ok", job.id, value);
+      return;
     }
+    if (job.fromLane) this.#lane!.release();
+    if (op === "error") this.post("error", job.id, value as SerializedError);
+    else this.post("dropped", job.id);
   }
 }
 
