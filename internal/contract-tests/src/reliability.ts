@@ -82,6 +82,11 @@ function watchUnhandledRejections(): { seen: unknown[]; stop(): void } {
 /** How a Future ended, in a form tests compare. */
 type Outcome = { state: "fulfilled"; value: unknown } | { state: "rejected"; error: Error };
 
+/** An outcome in a few words, for assertion messages. */
+function describeOutcome(outcome: Outcome): string {
+  return outcome.state === "fulfilled" ? `fulfilled with ${String(outcome.value).slice(0, 20)}` : `rejected with ${outcome.error?.name}: ${outcome.error?.message}`;
+}
+
 /** Attaches handlers at once (so nothing is unhandled) and counts how often the Future settles. */
 function track<T>(future: PromiseLike<T>): { outcome: Promise<Outcome>; settledCount: () => number } {
   let count = 0;
@@ -336,6 +341,70 @@ export function runReliabilitySuite({ name, createExecutor, runtime, memoryLimit
     });
 
     describe("property-based fuzz", () => {
+      // callerSpinMicroseconds: lone tasks with one small argument and small results pass through a spin lane
+      // (shared memory) instead of messages. Each step is such a task, awaited or not, cancelled or not.
+      const laneKinds = ["value", "value", "big", "slow", "async", "cooperative", "throw", ...(isolated ? ["exit" as const] : [])] as const;
+      const laneStep = fc.record({
+        kind: fc.constantFrom(...laneKinds),
+        value: fc.integer({ min: 0, max: 6 }),
+        then: fc.constantFrom("await", "await", "go on", "cancel at once", "cancel soon"),
+      });
+      itOrSkip(!callerSpins && "this executor has no callerSpinMicroseconds option")(`random sequences of lone tasks with callerSpinMicroseconds (the spin lane) settle each one as its kind says; a crash costs only its task (${runs} cases)`, { timeout: Math.max(60_000, runs * 10_000) }, async () => {
+        await fc.assert(
+          fc.asyncProperty(fc.integer({ min: 1, max: 2 }), fc.array(laneStep, { minLength: 1, maxLength: 30 }), async (maxWorkers, steps) => {
+            const counts = capabilities.sharedMemory ? new Int32Array(new SharedArrayBuffer(4 * steps.length)) : null;
+            const executor = createExecutor({ maxWorkers, cancelGrace: 50, callerSpinMicroseconds: 2000, initializer: faults.laneSetup, initArgs: [counts] });
+            const entries: Array<{ future: Future<unknown>; tracked: ReturnType<typeof track<unknown>>; kind: string; value: number; cancelled: boolean }> = [];
+            try {
+              for (const [slot, step] of steps.entries()) {
+                const future = executor.submit(faults.laneStep, `${slot}:${step.kind}:${step.value}`) as Future<unknown>;
+                const entry = { future, tracked: track(future), kind: step.kind, value: step.value, cancelled: false };
+                entries.push(entry);
+                if (step.then === "cancel at once") entry.cancelled = future.cancel();
+                if (step.then === "cancel soon") {
+                  await delay(1);
+                  entry.cancelled = future.cancel();
+                }
+                if (step.then === "await") await entry.tracked.outcome;
+                assertStatsAddUp(executor, maxWorkers, `after step ${slot} ${JSON.stringify(step)}`);
+              }
+            } finally {
+              await within(executor.shutdown({ wait: true }), 30_000, "shutdown at the end of a lane fuzz case");
+            }
+            const outcomes = await within(Promise.all(entries.map((entry) => entry.tracked.outcome)), 10_000, "the lane fuzz futures");
+            for (const [slot, entry] of entries.entries()) {
+              const outcome = outcomes[slot]!;
+              const where = `lane step ${slot} (${entry.kind} ${entry.value}${entry.cancelled ? ", cancelled" : ""})`;
+              assert.equal(entry.tracked.settledCount(), 1, `${where} settled ${entry.tracked.settledCount()} times`);
+              const runsOfIt = counts ? Atomics.load(counts, slot) : undefined;
+              if (runsOfIt !== undefined) assert.ok(runsOfIt <= 1, `${where} ran ${runsOfIt} times`);
+              if (entry.cancelled) {
+                assert.ok(outcome.state === "rejected" && CancelledError.isInstance(outcome.error), `${where} ended ${describeOutcome(outcome)}`);
+                continue;
+              }
+              const described = `${where}: ${describeOutcome(outcome)}`;
+              switch (entry.kind) {
+                case "throw":
+                  assert.ok(outcome.state === "rejected" && outcome.error instanceof RangeError && outcome.error.message === `lane failure ${entry.value}`, described);
+                  break;
+                case "exit":
+                  assert.ok(outcome.state === "rejected" && WorkerCrashedError.isInstance(outcome.error), described);
+                  break;
+                default:
+                  assert.equal(outcome.state, "fulfilled", described);
+                  assert.deepEqual(outcome.value, entry.kind === "big" ? "x".repeat(200 + entry.value) : entry.value, described);
+                  if (runsOfIt !== undefined) assert.equal(runsOfIt, 1, `${where} fulfilled without running`);
+              }
+            }
+            const stats = executor.stats;
+            assert.equal(stats.workers, 0, "no worker remains after shutdown");
+            assert.equal(stats.submitted, entries.length);
+            assert.equal(stats.completed + stats.failed + stats.cancelled, entries.length, `every task counted once: ${JSON.stringify(stats)}`);
+          }),
+          { numRuns: runs, ...replay },
+        );
+      });
+
       const kinds: Kind[] = ["value", "sleep", "async", "cooperative", "throw"];
       const kind = fc.constantFrom(...kinds);
       const small = fc.integer({ min: 0, max: 25 });

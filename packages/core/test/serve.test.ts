@@ -522,18 +522,22 @@ describe("serve", () => {
         it("a cancel sent after a lane task reaches it: the lane task is taken first", async () => {
           const lane = new SpinLane(new SharedArrayBuffer(LANE_BYTES));
           const shared = progress();
-          const waiting: unknown[][] = [];
           let sent = false;
-          tickingClock(() => {
-            if (!sent && lane.state === LaneState.LISTENING) {
-              sent = true;
-              lane.offer(1, 1, false, undefined);
-              waiting.push(wire("cancel", 1, serializeError(new CancelledError("stop"))));
-              Atomics.add(shared, DOORBELL, 1);
-            }
-          });
-          const { send } = worker({ receiveSync: () => waiting.shift() });
+          tickingClock();
+          // The pool offers the task, then sends its cancel, both just before the worker's receive: the receive
+          // returns the cancel while the task is in the lane.
+          const receiveSync = () => {
+            if (sent || lane.state !== LaneState.LISTENING) return undefined;
+            sent = true;
+            lane.offer(1, 1, false, undefined);
+            Atomics.add(shared, DOORBELL, 1);
+            return wire("cancel", 1, serializeError(new CancelledError("stop")));
+          };
+          const { send } = worker({ receiveSync });
+          // The worker spins after this message: the definition arrives with the hello, as a pool sends it.
           send("hello", PROTOCOL_VERSION, 0, 1, shared, 1000, lane.buffer, "source", 1, "() => new Promise((resolve) => globalThis.__context().signal.addEventListener('abort', (event) => resolve(event.target.reason.message)))");
+          send("source", 2, "() => 0");
+          expect(sent).toBe(true);
           await until(() => lane.hasResult());
           expect(lane.takeResult()).toBe("stop");
         });

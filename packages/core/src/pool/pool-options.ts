@@ -65,10 +65,17 @@ export interface PoolOptions {
    * Opt-in low latency for sequential calls: after a task is handed to an
    * idle worker, the calling thread spins up to this many microseconds (in a
    * microtask, once your synchronous code has run) for the result, and takes
-   * it with a synchronous receive: an `await` then costs no thread wake-up
-   * and no event-loop turn on either side (with the default `spinMicroseconds`,
-   * on Node worker threads about 4-5 µs a round trip instead of 26; see
-   * internal/bench/RESULTS.md). The cost: your thread burns a core while it
+   * it without waiting for an event: an `await` then costs no thread wake-up
+   * and no event-loop turn on either side. A task with no argument or one
+   * small one (a number, boolean, null, undefined or a string of up to 128
+   * code units), no timeout, signal, transfer or progress listener, and a
+   * small result, travels through a few hundred bytes of shared memory per
+   * worker (the spin lane) instead of messages: on Node worker threads about
+   * 1.5-2.5 µs a round trip instead of 26 with the default spin (4-5 µs for
+   * tasks whose arguments or results travel by message; see
+   * internal/bench/RESULTS.md). Needs the worker to spin too (the default
+   * `spinMicroseconds`); with it a worker spins every time it goes idle
+   * instead of backing off after empty spins. The cost: your thread burns a core while it
    * waits, and its event loop does not turn: a loop of sequential calls whose
    * results all come back within the spin runs timers and I/O only when it
    * ends, as a synchronous loop would. A task that takes longer than the

@@ -44,6 +44,8 @@ export class WorkerSlot {
   readonly lane: SpinLane | undefined;
   /** How the pool reads a result taken from the lane (set by the pool). */
   readLane: (taskId: number, value: unknown) => void = () => {};
+  /** What the pool does when this worker has been idle for idleTimeout (made once, by the pool). */
+  retireWhenIdle: (() => void) | undefined;
   #referenced = true;
   #receivesSync: boolean;
   #idleTimer: TimerHandle | undefined;
@@ -131,14 +133,18 @@ export class WorkerSlot {
     }
   }
 
-  /** The worker has nothing to do: it no longer keeps the process alive, and `onIdleTimeout` runs after `idleTimeout` ms. */
-  markIdle(idleTimeout: number, onIdleTimeout: () => void): void {
+  /**
+   * The worker has nothing to do: it no longer keeps the process alive, and
+   * `onIdleTimeout` runs after `idleTimeout` ms. `now`: the clock's time, if
+   * the caller has just read it.
+   */
+  markIdle(idleTimeout: number, onIdleTimeout: () => void, now = this.clock.now()): void {
     if (this.retiring || this.exited) return;
     if (this.#referenced) {
       this.#referenced = false;
       this.handle.unref();
     }
-    this.#idleSince = this.clock.now();
+    this.#idleSince = now;
     this.#onIdleTimeout = onIdleTimeout;
     if (this.#idleTimer === undefined && idleTimeout !== Infinity) this.#armIdleTimer(idleTimeout, idleTimeout);
   }

@@ -155,30 +155,46 @@ class WorkerServer {
     try {
       let seen = Atomics.load(doorbell, DOORBELL);
       let deadline = performance.now() + this.#spinMs;
+      /** The last receive found nothing, and the doorbell has not rung since `seen` was read before it. */
+      let portEmpty = false;
       while (this.#isIdle()) {
-        const message = this.#receiveSync();
-        if (message !== undefined || lane?.hasTask()) {
+        if (lane?.hasTask()) {
           handled = true;
-          // A task in the lane was put there before anything the pool sent after it (a cancel): it goes first.
-          if (lane?.hasTask()) this.#takeFromLane(lane);
-          if (message !== undefined) this.#handle(message);
+          this.#takeFromLane(lane);
           deadline = performance.now() + this.#spinMs;
           continue;
         }
-        // Everything sent before the bell read `seen` has been received: wait for the next ring.
+        if (!portEmpty) {
+          const message = this.#receiveSync();
+          if (message !== undefined) {
+            handled = true;
+            // A task in the lane was put there before anything the pool sent after it (a cancel): it goes first.
+            if (lane?.hasTask()) this.#takeFromLane(lane);
+            this.#handle(message);
+            deadline = performance.now() + this.#spinMs;
+            continue;
+          }
+          portEmpty = true;
+        }
+        // Everything sent before the bell read `seen` has been received: wait for the next ring, or a task in the lane.
         let ring: number;
+        let polls = 0;
         while ((ring = Atomics.load(doorbell, DOORBELL)) === seen) {
           if (lane !== undefined) {
             const state = lane.state;
             if (state === LaneState.IDLE) lane.listen(); // the pool took the last answer: ready for the next task
             else if (lane.hasTask()) break;
           }
-          if (this.#spinMs === 0 || performance.now() > deadline) {
+          // The clock is read every 16 polls: a read costs more than a poll, and a poll is how fast the worker reacts.
+          if ((++polls & 15) === 0 && (this.#spinMs === 0 || performance.now() > deadline)) {
             if (lane === undefined || lane.stopListening()) return;
             break; // a task came just now: take it
           }
         }
-        seen = ring;
+        if (ring !== seen) {
+          seen = ring;
+          portEmpty = false;
+        }
       }
       // A task left running asynchronously: nothing more comes through the lane until it is answered.
       while (lane !== undefined && !lane.stopListening()) this.#takeFromLane(lane);
