@@ -541,7 +541,15 @@ export function runContractSuite({ name, createExecutor }: ContractSuiteOptions)
             const crashed = await rejection(executor.submit(tasks.exit, 3));
             assert.ok(WorkerCrashedError.isInstance(crashed), `expected WorkerCrashedError, got ${crashed.name}: ${crashed.message}`);
           }
+          if (capabilities.terminatesBusyLoop) {
+            // A lone task with no argument (it may travel in shared memory) that never returns: cancel stops its worker.
+            const forever = executor.submit(tasks.spin);
+            await delay(20);
+            assert.ok(forever.cancel());
+            assert.ok(CancelledError.isInstance(await rejection(forever)));
+          }
           assert.equal(await within(executor.submit(tasks.add, 20, 22)), 42);
+          assert.equal(await within(executor.submit(tasks.echo, 7)), 7);
           const stats = executor.stats;
           assert.equal(stats.submitted, stats.completed + stats.failed + stats.cancelled + stats.queued + stats.running);
         }));
