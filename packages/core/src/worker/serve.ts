@@ -450,21 +450,19 @@ class WorkerServer {
    * lane is free again).
    */
   #report(job: Job, op: "ok" | "error" | "dropped", value: unknown): void {
-    if (op === "ok") {
-      const wrapped = unwrapTransfer(value);
-      if (wrapped) {
-        if (job.fromLane) this.#lane!.release();
-        this.#outTransfer.push(...wrapped.transfer);
-        this.post("ok", job.id, wrapped.value);
-        return;
+    const wrapped = op === "ok" ? unwrapTransfer(value) : undefined;
+    if (job.fromLane) {
+      // answer() frees the lane itself when it cannot take the value (too large, or no longer watched).
+      if (op === "ok" && wrapped === undefined) {
+        if (this.#lane!.answer(value)) return;
+      } else {
+        this.#lane!.release();
       }
-      if (job.fromLane && this.#lane!.answer(value)) return;
-      this.post("ok", job.id, value);
-      return;
     }
-    if (job.fromLane) this.#lane!.release();
-    if (op === "error") this.post("error", job.id, value as SerializedError);
-    else this.post("dropped", job.id);
+    if (wrapped) this.#outTransfer.push(...wrapped.transfer);
+    if (op === "dropped") this.post("dropped", job.id);
+    else if (op === "error") this.post("error", job.id, value as SerializedError);
+    else this.post("ok", job.id, wrapped ? wrapped.value : value);
   }
 }
 
