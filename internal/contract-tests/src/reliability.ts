@@ -343,7 +343,7 @@ export function runReliabilitySuite({ name, createExecutor, runtime, memoryLimit
     describe("property-based fuzz", () => {
       // callerSpinMicroseconds: lone tasks with one small argument and small results pass through a spin lane
       // (shared memory) instead of messages. Each step is such a task, awaited or not, cancelled or not.
-      const laneKinds = ["value", "value", "big", "slow", "async", "cooperative", "throw", ...(isolated ? ["exit" as const] : [])] as const;
+      const laneKinds = ["value", "value", "big", "sleep", "async", "cooperative", "throw", ...(isolated ? ["exit" as const] : [])] as const;
       const laneStep = fc.record({
         kind: fc.constantFrom(...laneKinds),
         value: fc.integer({ min: 0, max: 6 }),
