@@ -8,7 +8,7 @@
 import { describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { MutexPoisonedError, SharedMemoryUnavailableError, WorkerCrashedError, type PoolOptions, type SpawnerCapabilities } from "@offloop/core";
-import { Barrier, Channel, Mutex } from "@offloop/core/shared";
+import { Barrier, Channel, Mutex, SharedSemaphore } from "@offloop/core/shared";
 // @ts-types="../dist/shared-tasks.d.ts"
 import tasks from "../dist/shared-tasks.js";
 import type { ContractExecutor } from "./index.ts";
@@ -80,6 +80,14 @@ export function runSharedMemorySuite(name: string, make: MakeExecutor, capabilit
         assert.deepEqual(done, [20_000, 20_000, 20_000, 20_000]);
         assert.equal(counter[0], 80_000);
         assert.equal(mutex.locked, false);
+      }));
+
+    it("primitives arrive as instances of the classes the task module imports from @offloop/core/shared", () =>
+      withExecutor(make, { maxWorkers: 1 }, async (executor) => {
+        // A worker's first task has no primitive (the worker loads their code with the first that has).
+        assert.deepEqual(await within(executor.submit(tasks.kinds, [1])), ["number"]);
+        const primitives = [new Mutex(), new Barrier(2), new Channel(2), new SharedSemaphore(1), 0];
+        assert.deepEqual(await within(executor.submit(tasks.kinds, primitives)), ["Mutex", "Barrier", "Channel", "SharedSemaphore", "number"]);
       }));
 
     it("a Mutex inside objects and arrays arrives working, and the caller takes turns with lockAsync", () =>

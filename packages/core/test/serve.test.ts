@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CancelledError, defineTasks, deserializeError, DOORBELL, LANE_BYTES, LANE_STRING_UNITS, LaneState, OP, SpinLane, PROGRESS_FIELDS, PROTOCOL_VERSION, TAKEN_UP, serializeError, TaskArgumentError, TaskDefinitionError, UnknownTaskError, type SerializedError } from "@offloop/core";
 import { serve, taskContext, withTransfer, type ServedWorker } from "@offloop/core/worker";
+import { Mutex, packShared } from "@offloop/core/shared";
 import { macrotask, recordsOf, until, wire } from "./simulated-workers.ts";
 
 type Host = typeof globalThis & {
@@ -290,6 +291,23 @@ describe("serve", () => {
     await until(() => result(4) !== undefined);
     expect(errorOf(result(4)).message).toBe("The task was cancelled");
     expect(records().filter((record) => record[0] === "dropped")).toHaveLength(1);
+  });
+
+  it("a task whose arguments carry offloop/shared primitives gets them revived, in its turn; one that cannot be revived fails alone", async () => {
+    const { send, result, records } = worker();
+    send(...hello(1));
+    const packed = packShared([new Mutex(), 1]);
+    expect(Array.isArray(packed)).toBe(false);
+    const unknownKind = { $offloopSharedArgs: [{ $offloopShared: "Nope", buffer: new SharedArrayBuffer(8) }], pool: 0 };
+    send("source", 1, "(lock, n) => (typeof lock?.tryLock === 'function' ? n : -1)");
+    send("run", 1, 1, structuredClone(packed), 0, "run", 2, 1, [null, 2], 0, "run", 3, 1, structuredClone(unknownKind), 0, "run", 4, 1, [{}, 4], 0);
+    await until(() => result(4) !== undefined, "every task answered");
+    expect(result(1)).toEqual(["ok", 1, 1]);
+    expect(result(2)).toEqual(["ok", 2, -1]);
+    expect(errorOf(result(3)).message).toMatch(/Unknown offloop\/shared primitive Nope/);
+    expect(result(4)).toEqual(["ok", 4, -1]);
+    // In the order they were sent: the first waited for the primitives' code, the others behind it.
+    expect(records().map((record) => record[1])).toEqual([1, 2, 3, 4]);
   });
 
   it("withTransfer results move their buffers to the pool", () => {

@@ -6,7 +6,7 @@ import { deserializeError, isSerializedError, serializeError, withoutOwnFrames }
 import { setActiveTask, type ActiveTask, type TaskContext } from "./task-context.js";
 import { registeredTasks } from "../tasks.js";
 import { unwrapTransfer } from "./with-transfer.js";
-import { unpackShared } from "../shared/travel.js";
+import type { PackedArguments, unpackShared } from "../shared/travel.js";
 import { installExitHooks } from "./exit-hooks.js";
 import { errorMessage } from "../protocol/error-message.js";
 import { LaneState, SpinLane } from "../protocol/spin-lane.js";
@@ -27,6 +27,18 @@ type AnyFunction = (...args: unknown[]) => unknown;
 type LoadedTask = { fn: AnyFunction; thisArg: unknown; fromSource: boolean };
 type TaskEntry = LoadedTask | { loading: Promise<void> } | { failed: SerializedError };
 
+/**
+ * The worker's side of offloop/shared (a third of its code), loaded with the
+ * first task whose arguments carry a primitive: a worker that never gets one
+ * starts without it. The module is the one `@offloop/core/shared` loads, so a
+ * revived Mutex is an instance of the Mutex a task module imports.
+ */
+let unpackSharedLoaded: typeof unpackShared | undefined;
+let loadingUnpackShared: Promise<unknown> | undefined;
+function loadUnpackShared(): Promise<unknown> {
+  return (loadingUnpackShared ??= import("../shared/travel.js").then((travel) => (unpackSharedLoaded = travel.unpackShared)));
+}
+
 /** Results are sent at least this often while a long batch runs, and pending cancels are read. */
 const SLICE_MS = 10;
 /** Results are sent in groups of at most this many, so that the pool can refill early. */
@@ -39,7 +51,8 @@ class Job implements ActiveTask {
   constructor(
     readonly id: number,
     readonly fnId: number,
-    readonly args: unknown[],
+    /** Packed (not an array) while offloop/shared primitives in them wait to be revived (see #revive). */
+    public args: unknown[] | PackedArguments,
     readonly chunk: boolean,
     readonly worker: WorkerServer,
     /** Send every finished result before starting it: it may be stopped by terminating the worker. */
@@ -84,16 +97,18 @@ class WorkerServer {
   /** Idle spins in a row that received nothing (see #spin). */
   #spinMisses = 0;
   #spinsSkipped = 0;
+  /** Why offloop/shared's code could not be loaded: every task with primitives fails with it. */
+  #sharedFailed: SerializedError | undefined;
   /** Where a spinning pool hands over a lone task (callerSpinMicroseconds); only with a synchronous receive. */
   #lane: SpinLane | undefined;
 
   constructor(readonly port: WorkerPort) {}
 
   readonly #visitor: RecordVisitor<PoolRecords> = {
-    // unpackShared: offloop/shared primitives arrive as markers in a wrapper (arrays pass through untouched).
-    run: (taskId, fnId, args, flushFirst) => void this.#queue.push(new Job(taskId, fnId, unpackShared(args, this.workerId), false, this, flushFirst === 1)),
+    // offloop/shared primitives arrive as markers in a wrapper (not an array): #revive turns them back before the task runs.
+    run: (taskId, fnId, args, flushFirst) => void this.#queue.push(new Job(taskId, fnId, args, false, this, flushFirst === 1)),
     run1: (taskId, fnId, arg, flushFirst) => void this.#queue.push(new Job(taskId, fnId, [arg], false, this, flushFirst === 1)),
-    chunk: (taskId, fnId, items, flushFirst) => void this.#queue.push(new Job(taskId, fnId, unpackShared(items, this.workerId), true, this, flushFirst === 1)),
+    chunk: (taskId, fnId, items, flushFirst) => void this.#queue.push(new Job(taskId, fnId, items, true, this, flushFirst === 1)),
     cancel: (taskId, reason) => this.#cancel(taskId, reason),
     module: (fnId, moduleUrl, name) => this.#defineFromModule(fnId, moduleUrl, name),
     source: (fnId, source) => this.#defineFromSource(fnId, source),
@@ -384,9 +399,22 @@ class WorkerServer {
         entry.loading.then(() => this.#drain());
         return;
       }
+      if (!Array.isArray(job.args) && unpackSharedLoaded === undefined && this.#sharedFailed === undefined) {
+        // Its primitives need offloop/shared's code: the queue waits for it, in order (as for a task module).
+        loadUnpackShared().then(
+          () => this.#drain(),
+          (error: unknown) => {
+            this.#sharedFailed ??= serializeError(error);
+            this.#drain();
+          },
+        );
+        return;
+      }
       if (job.flushFirst) this.flush();
       this.#takeUp();
-      if ("failed" in entry) this.#report(job, "error", entry.failed);
+      const revived = this.#revive(job);
+      if (revived !== undefined) this.#report(job, "error", revived);
+      else if ("failed" in entry) this.#report(job, "error", entry.failed);
       else this.#start(job, entry);
       if (performance.now() - sliceStart > SLICE_MS) {
         this.flush();
@@ -397,6 +425,22 @@ class WorkerServer {
     if (this.#queueHead === this.#queue.length) {
       this.#queue = [];
       this.#queueHead = 0;
+    }
+  }
+
+  /**
+   * Turns the markers in a job's packed arguments back into working
+   * offloop/shared primitives (once the code is loaded); returns the error
+   * that fails the job instead when that cannot be done.
+   */
+  #revive(job: Job): SerializedError | undefined {
+    if (Array.isArray(job.args)) return undefined;
+    if (this.#sharedFailed !== undefined) return this.#sharedFailed;
+    try {
+      job.args = unpackSharedLoaded!(job.args, this.workerId);
+      return undefined;
+    } catch (error) {
+      return serializeError(error);
     }
   }
 
@@ -418,9 +462,11 @@ class WorkerServer {
 
   #start(job: Job, task: LoadedTask): void {
     let result: unknown;
+    // #revive ran: the arguments are an array now.
+    const args = job.args as unknown[];
     setActiveTask(job);
     try {
-      result = job.chunk ? runChunk(task, job.args) : task.fn.apply(task.thisArg, job.args);
+      result = job.chunk ? runChunk(task, args) : task.fn.apply(task.thisArg, args);
     } catch (error) {
       setActiveTask(undefined);
       this.#report(job, "error", serializeTaskError(error, task));
