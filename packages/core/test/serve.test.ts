@@ -494,13 +494,40 @@ describe("serve", () => {
           return answers;
         }
 
-        it("runs a task offered in the lane and answers there; errors and large results go by port, in order", () => {
+        /** Waits until the worker has loaded the lane's code: it listens in the spin after each message sent meanwhile. */
+        async function laneLoaded(send: (...message: unknown[]) => void, lane: SpinLane) {
+          let listened = false;
+          tickingClock(() => void (listened ||= lane.state === LaneState.LISTENING));
+          await until(() => {
+            send("source", 99, "() => 0");
+            return listened;
+          }, "the worker listening on its lane");
+        }
+
+        it("listens on the lane only once the lane's code is loaded (after the hello): until then it answers by port", async () => {
           const lane = new SpinLane(new SharedArrayBuffer(LANE_BYTES));
           const shared = progress();
-          const answers = lanePool(lane, [[1, 1, true, 41], [2, 2, false], [3, 3, true, LANE_STRING_UNITS + 1], [4, 3, true, LANE_STRING_UNITS], [5, 4, false]]);
           const { send, result } = worker({ receiveSync: () => undefined });
-          // The definitions come with the hello: a pool offers a task only once its definition is on the way.
-          send("hello", PROTOCOL_VERSION, 0, 1, shared, 1000, lane.buffer, "source", 1, "(n) => n + 1", "source", 2, "() => { throw new RangeError('no') }", "source", 3, "(n) => 'x'.repeat(n)", "source", 4, "() => undefined");
+          tickingClock();
+          send("hello", PROTOCOL_VERSION, 0, 1, shared, 1000, lane.buffer, "source", 1, "(n) => n + 1", "run1", 1, 1, 1, 0);
+          expect(result(1)).toEqual(["ok", 1, 2]);
+          expect(lane.state).toBe(LaneState.IDLE);
+          await laneLoaded(send, lane);
+          const answers = lanePool(lane, [[2, 1, true, 2]]);
+          send("source", 9, "() => 0"); // any message: the worker spins after it, listening now
+          expect(answers).toEqual([[2, 3]]);
+        });
+
+        it("runs a task offered in the lane and answers there; errors and large results go by port, in order", async () => {
+          const lane = new SpinLane(new SharedArrayBuffer(LANE_BYTES));
+          const shared = progress();
+          const { send, result } = worker({ receiveSync: () => undefined });
+          tickingClock(); // the spin after the hello runs out
+          send("hello", PROTOCOL_VERSION, 0, 1, shared, 1000, lane.buffer);
+          await laneLoaded(send, lane);
+          const answers = lanePool(lane, [[1, 1, true, 41], [2, 2, false], [3, 3, true, LANE_STRING_UNITS + 1], [4, 3, true, LANE_STRING_UNITS], [5, 4, false]]);
+          // The definitions come first: a pool offers a task only once its definition is on the way.
+          send("source", 1, "(n) => n + 1", "source", 2, "() => { throw new RangeError('no') }", "source", 3, "(n) => 'x'.repeat(n)", "source", 4, "() => undefined");
           expect(answers).toEqual([[1, 42], [4, "x".repeat(LANE_STRING_UNITS)], [5, undefined]]);
           expect(result(1)).toBeUndefined();
           expect(errorOf(result(2)).name).toBe("RangeError");
@@ -513,9 +540,12 @@ describe("serve", () => {
         it("an asynchronous task answers in the lane while the pool watches, and by port once it stopped watching", async () => {
           const lane = new SpinLane(new SharedArrayBuffer(LANE_BYTES));
           const openFirst = gate("a");
-          lanePool(lane, [[1, 1, true, "a"]]);
           const { send, result } = worker({ receiveSync: () => undefined });
-          send("hello", PROTOCOL_VERSION, 0, 1, progress(), 1000, lane.buffer, "source", 1, holdSource);
+          tickingClock(); // the spin after the hello runs out
+          send("hello", PROTOCOL_VERSION, 0, 1, progress(), 1000, lane.buffer);
+          await laneLoaded(send, lane);
+          lanePool(lane, [[1, 1, true, "a"]]);
+          send("source", 1, holdSource);
           expect(lane.state).toBe(LaneState.RUNNING);
           tickingClock(); // the pool's part is played by hand from here
           openFirst("first");
@@ -552,9 +582,10 @@ describe("serve", () => {
             return wire("cancel", 1, serializeError(new CancelledError("stop")));
           };
           const { send } = worker({ receiveSync });
-          // The worker spins after this message: the definition arrives with the hello, as a pool sends it.
+          // The definition comes with the hello, before the task, as a pool sends it; the task is offered in the
+          // first spin that listens (once the lane's code is loaded).
           send("hello", PROTOCOL_VERSION, 0, 1, shared, 1000, lane.buffer, "source", 1, "() => new Promise((resolve) => globalThis.__context().signal.addEventListener('abort', (event) => resolve(event.target.reason.message)))");
-          send("source", 2, "() => 0");
+          await laneLoaded(send, lane);
           expect(sent).toBe(true);
           await until(() => lane.hasResult());
           expect(lane.takeResult()).toBe("stop");

@@ -205,6 +205,11 @@ export class SpinLane {
 
   // ---- worker side ----
 
+  /** Whether the lane is free (IDLE): the pool took the last answer, and no one listens yet. */
+  get idle(): boolean {
+    return Atomics.load(this.#words, STATE) === LaneState.IDLE;
+  }
+
   /** The worker starts to listen (it is idle and spinning); false if the lane is not free yet. */
   listen(): boolean {
     return this.#swap(LaneState.IDLE, LaneState.LISTENING);

@@ -9,7 +9,7 @@ import { unwrapTransfer } from "./with-transfer.js";
 import type { PackedArguments, unpackShared } from "../shared/travel.js";
 import { installExitHooks } from "./exit-hooks.js";
 import { errorMessage } from "../protocol/error-message.js";
-import { LaneState, SpinLane } from "../protocol/spin-lane.js";
+import type { SpinLane } from "../protocol/spin-lane.js";
 
 /** The worker's end of the channel to its pool, as an adapter's worker entry provides it. */
 export interface WorkerPort {
@@ -37,6 +37,16 @@ let unpackSharedLoaded: typeof unpackShared | undefined;
 let loadingUnpackShared: Promise<unknown> | undefined;
 function loadUnpackShared(): Promise<unknown> {
   return (loadingUnpackShared ??= import("../shared/travel.js").then((travel) => (unpackSharedLoaded = travel.unpackShared)));
+}
+
+/**
+ * The spin lane's code, loaded with the first hello that brings a lane
+ * (`callerSpinMicroseconds`): the worker listens on the lane once it is
+ * loaded, and the pool offers a lane only to a listening worker.
+ */
+let loadingSpinLane: Promise<typeof SpinLane> | undefined;
+function loadSpinLane(): Promise<typeof SpinLane> {
+  return (loadingSpinLane ??= import("../protocol/spin-lane.js").then((module) => module.SpinLane));
 }
 
 /** Results are sent at least this often while a long batch runs, and pending cancels are read. */
@@ -124,7 +134,13 @@ class WorkerServer {
       this.#progress = progress ?? undefined;
       if (this.port.receiveSync) {
         this.#spinMs = spinMicroseconds / 1000;
-        if (lane && this.#spinMs > 0) this.#lane = new SpinLane(lane);
+        if (lane && this.#spinMs > 0) {
+          // It listens from its next spin on (after the next message it handles); until then tasks come by message.
+          loadSpinLane().then(
+            (Lane) => void (this.#lane = new Lane(lane)),
+            () => {}, // No lane: results go by message, as without one.
+          );
+        }
       }
     },
   };
@@ -196,8 +212,7 @@ class WorkerServer {
         let polls = 0;
         while ((ring = Atomics.load(doorbell, DOORBELL)) === seen) {
           if (lane !== undefined) {
-            const state = lane.state;
-            if (state === LaneState.IDLE) lane.listen(); // the pool took the last answer: ready for the next task
+            if (lane.idle) lane.listen(); // the pool took the last answer: ready for the next task
             else if (lane.hasTask()) break;
           }
           // The clock is read every 16 polls: a read costs more than a poll, and a poll is how fast the worker reacts.
