@@ -293,7 +293,7 @@ describe("serve", () => {
     expect(records().filter((record) => record[0] === "dropped")).toHaveLength(1);
   });
 
-  it("a task whose arguments carry offloop/shared primitives gets them revived, in its turn; one that cannot be revived fails alone", async () => {
+  it("a task whose arguments carry offloop/shared primitives gets them revived as it starts; one that cannot be revived fails alone", async () => {
     const { send, result, records } = worker();
     send(...hello(1));
     const packed = packShared([new Mutex(), 1]);
@@ -306,7 +306,7 @@ describe("serve", () => {
     expect(result(2)).toEqual(["ok", 2, -1]);
     expect(errorOf(result(3)).message).toMatch(/Unknown offloop\/shared primitive Nope/);
     expect(result(4)).toEqual(["ok", 4, -1]);
-    // In the order they were sent: the first waited for the primitives' code, the others behind it.
+    // In the order they were sent; the worker went on after the one it could not revive.
     expect(records().map((record) => record[1])).toEqual([1, 2, 3, 4]);
   });
 
@@ -494,40 +494,13 @@ describe("serve", () => {
           return answers;
         }
 
-        /** Waits until the worker has loaded the lane's code: it listens in the spin after each message sent meanwhile. */
-        async function laneLoaded(send: (...message: unknown[]) => void, lane: SpinLane) {
-          let listened = false;
-          tickingClock(() => void (listened ||= lane.state === LaneState.LISTENING));
-          await until(() => {
-            send("source", 99, "() => 0");
-            return listened;
-          }, "the worker listening on its lane");
-        }
-
-        it("listens on the lane only once the lane's code is loaded (after the hello): until then it answers by port", async () => {
+        it("runs a task offered in the lane and answers there; errors and large results go by port, in order", () => {
           const lane = new SpinLane(new SharedArrayBuffer(LANE_BYTES));
           const shared = progress();
-          const { send, result } = worker({ receiveSync: () => undefined });
-          tickingClock();
-          send("hello", PROTOCOL_VERSION, 0, 1, shared, 1000, lane.buffer, "source", 1, "(n) => n + 1", "run1", 1, 1, 1, 0);
-          expect(result(1)).toEqual(["ok", 1, 2]);
-          expect(lane.state).toBe(LaneState.IDLE);
-          await laneLoaded(send, lane);
-          const answers = lanePool(lane, [[2, 1, true, 2]]);
-          send("source", 9, "() => 0"); // any message: the worker spins after it, listening now
-          expect(answers).toEqual([[2, 3]]);
-        });
-
-        it("runs a task offered in the lane and answers there; errors and large results go by port, in order", async () => {
-          const lane = new SpinLane(new SharedArrayBuffer(LANE_BYTES));
-          const shared = progress();
-          const { send, result } = worker({ receiveSync: () => undefined });
-          tickingClock(); // the spin after the hello runs out
-          send("hello", PROTOCOL_VERSION, 0, 1, shared, 1000, lane.buffer);
-          await laneLoaded(send, lane);
           const answers = lanePool(lane, [[1, 1, true, 41], [2, 2, false], [3, 3, true, LANE_STRING_UNITS + 1], [4, 3, true, LANE_STRING_UNITS], [5, 4, false]]);
-          // The definitions come first: a pool offers a task only once its definition is on the way.
-          send("source", 1, "(n) => n + 1", "source", 2, "() => { throw new RangeError('no') }", "source", 3, "(n) => 'x'.repeat(n)", "source", 4, "() => undefined");
+          const { send, result } = worker({ receiveSync: () => undefined });
+          // The definitions come with the hello: a pool offers a task only once its definition is on the way.
+          send("hello", PROTOCOL_VERSION, 0, 1, shared, 1000, lane.buffer, "source", 1, "(n) => n + 1", "source", 2, "() => { throw new RangeError('no') }", "source", 3, "(n) => 'x'.repeat(n)", "source", 4, "() => undefined");
           expect(answers).toEqual([[1, 42], [4, "x".repeat(LANE_STRING_UNITS)], [5, undefined]]);
           expect(result(1)).toBeUndefined();
           expect(errorOf(result(2)).name).toBe("RangeError");
@@ -540,12 +513,9 @@ describe("serve", () => {
         it("an asynchronous task answers in the lane while the pool watches, and by port once it stopped watching", async () => {
           const lane = new SpinLane(new SharedArrayBuffer(LANE_BYTES));
           const openFirst = gate("a");
-          const { send, result } = worker({ receiveSync: () => undefined });
-          tickingClock(); // the spin after the hello runs out
-          send("hello", PROTOCOL_VERSION, 0, 1, progress(), 1000, lane.buffer);
-          await laneLoaded(send, lane);
           lanePool(lane, [[1, 1, true, "a"]]);
-          send("source", 1, holdSource);
+          const { send, result } = worker({ receiveSync: () => undefined });
+          send("hello", PROTOCOL_VERSION, 0, 1, progress(), 1000, lane.buffer, "source", 1, holdSource);
           expect(lane.state).toBe(LaneState.RUNNING);
           tickingClock(); // the pool's part is played by hand from here
           openFirst("first");
@@ -582,10 +552,9 @@ describe("serve", () => {
             return wire("cancel", 1, serializeError(new CancelledError("stop")));
           };
           const { send } = worker({ receiveSync });
-          // The definition comes with the hello, before the task, as a pool sends it; the task is offered in the
-          // first spin that listens (once the lane's code is loaded).
+          // The worker spins after this message: the definition arrives with the hello, as a pool sends it.
           send("hello", PROTOCOL_VERSION, 0, 1, shared, 1000, lane.buffer, "source", 1, "() => new Promise((resolve) => globalThis.__context().signal.addEventListener('abort', (event) => resolve(event.target.reason.message)))");
-          await laneLoaded(send, lane);
+          send("source", 2, "() => 0");
           expect(sent).toBe(true);
           await until(() => lane.hasResult());
           expect(lane.takeResult()).toBe("stop");

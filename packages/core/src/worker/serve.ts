@@ -6,10 +6,10 @@ import { deserializeError, isSerializedError, serializeError, withoutOwnFrames }
 import { setActiveTask, type ActiveTask, type TaskContext } from "./task-context.js";
 import { registeredTasks } from "../tasks.js";
 import { unwrapTransfer } from "./with-transfer.js";
-import type { PackedArguments, unpackShared } from "../shared/travel.js";
+import { unpackShared, type PackedArguments } from "../shared/travel.js";
 import { installExitHooks } from "./exit-hooks.js";
 import { errorMessage } from "../protocol/error-message.js";
-import type { SpinLane } from "../protocol/spin-lane.js";
+import { SpinLane } from "../protocol/spin-lane.js";
 
 /** The worker's end of the channel to its pool, as an adapter's worker entry provides it. */
 export interface WorkerPort {
@@ -27,28 +27,6 @@ type AnyFunction = (...args: unknown[]) => unknown;
 type LoadedTask = { fn: AnyFunction; thisArg: unknown; fromSource: boolean };
 type TaskEntry = LoadedTask | { loading: Promise<void> } | { failed: SerializedError };
 
-/**
- * The worker's side of offloop/shared (a third of its code), loaded with the
- * first task whose arguments carry a primitive: a worker that never gets one
- * starts without it. The module is the one `@offloop/core/shared` loads, so a
- * revived Mutex is an instance of the Mutex a task module imports.
- */
-let unpackSharedLoaded: typeof unpackShared | undefined;
-let loadingUnpackShared: Promise<unknown> | undefined;
-function loadUnpackShared(): Promise<unknown> {
-  return (loadingUnpackShared ??= import("../shared/travel.js").then((travel) => (unpackSharedLoaded = travel.unpackShared)));
-}
-
-/**
- * The spin lane's code, loaded with the first hello that brings a lane
- * (`callerSpinMicroseconds`): the worker listens on the lane once it is
- * loaded, and the pool offers a lane only to a listening worker.
- */
-let loadingSpinLane: Promise<typeof SpinLane> | undefined;
-function loadSpinLane(): Promise<typeof SpinLane> {
-  return (loadingSpinLane ??= import("../protocol/spin-lane.js").then((module) => module.SpinLane));
-}
-
 /** Results are sent at least this often while a long batch runs, and pending cancels are read. */
 const SLICE_MS = 10;
 /** Results are sent in groups of at most this many, so that the pool can refill early. */
@@ -61,7 +39,7 @@ class Job implements ActiveTask {
   constructor(
     readonly id: number,
     readonly fnId: number,
-    /** Packed (not an array) while offloop/shared primitives in them wait to be revived (see #revive). */
+    /** Packed (not an array) while offloop/shared primitives in them wait to be revived as the job starts (see #revive). */
     public args: unknown[] | PackedArguments,
     readonly chunk: boolean,
     readonly worker: WorkerServer,
@@ -107,15 +85,13 @@ class WorkerServer {
   /** Idle spins in a row that received nothing (see #spin). */
   #spinMisses = 0;
   #spinsSkipped = 0;
-  /** Why offloop/shared's code could not be loaded: every task with primitives fails with it. */
-  #sharedFailed: SerializedError | undefined;
   /** Where a spinning pool hands over a lone task (callerSpinMicroseconds); only with a synchronous receive. */
   #lane: SpinLane | undefined;
 
   constructor(readonly port: WorkerPort) {}
 
   readonly #visitor: RecordVisitor<PoolRecords> = {
-    // offloop/shared primitives arrive as markers in a wrapper (not an array): #revive turns them back before the task runs.
+    // offloop/shared primitives arrive as markers in a wrapper (not an array): #revive turns them back as the task starts.
     run: (taskId, fnId, args, flushFirst) => void this.#queue.push(new Job(taskId, fnId, args, false, this, flushFirst === 1)),
     run1: (taskId, fnId, arg, flushFirst) => void this.#queue.push(new Job(taskId, fnId, [arg], false, this, flushFirst === 1)),
     chunk: (taskId, fnId, items, flushFirst) => void this.#queue.push(new Job(taskId, fnId, items, true, this, flushFirst === 1)),
@@ -134,13 +110,7 @@ class WorkerServer {
       this.#progress = progress ?? undefined;
       if (this.port.receiveSync) {
         this.#spinMs = spinMicroseconds / 1000;
-        if (lane && this.#spinMs > 0) {
-          // It listens from its next spin on (after the next message it handles); until then tasks come by message.
-          loadSpinLane().then(
-            (Lane) => void (this.#lane = new Lane(lane)),
-            () => {}, // No lane: results go by message, as without one.
-          );
-        }
+        if (lane && this.#spinMs > 0) this.#lane = new SpinLane(lane);
       }
     },
   };
@@ -414,17 +384,6 @@ class WorkerServer {
         entry.loading.then(() => this.#drain());
         return;
       }
-      if (!Array.isArray(job.args) && unpackSharedLoaded === undefined && this.#sharedFailed === undefined) {
-        // Its primitives need offloop/shared's code: the queue waits for it, in order (as for a task module).
-        loadUnpackShared().then(
-          () => this.#drain(),
-          (error: unknown) => {
-            this.#sharedFailed ??= serializeError(error);
-            this.#drain();
-          },
-        );
-        return;
-      }
       if (job.flushFirst) this.flush();
       this.#takeUp();
       const revived = this.#revive(job);
@@ -445,14 +404,13 @@ class WorkerServer {
 
   /**
    * Turns the markers in a job's packed arguments back into working
-   * offloop/shared primitives (once the code is loaded); returns the error
-   * that fails the job instead when that cannot be done.
+   * offloop/shared primitives, as it starts (so a primitive that cannot be
+   * revived fails that job alone); returns the error that fails it.
    */
   #revive(job: Job): SerializedError | undefined {
     if (Array.isArray(job.args)) return undefined;
-    if (this.#sharedFailed !== undefined) return this.#sharedFailed;
     try {
-      job.args = unpackSharedLoaded!(job.args, this.workerId);
+      job.args = unpackShared(job.args, this.workerId);
       return undefined;
     } catch (error) {
       return serializeError(error);
