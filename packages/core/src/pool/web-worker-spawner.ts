@@ -90,37 +90,14 @@ function defaultCreateWorker(entry: URL | undefined, options: Record<string, unk
   return new Worker(entry, options);
 }
 
-/** The pool's own channel to a new worker, where the host can receive synchronously. */
-interface PoolChannel {
-  port: PortLike;
-  receive(): unknown;
-  /** Posts the pool's first message with the worker's end of the channel (the hand-over); then false. */
-  handOver(message: Message, transfer?: Transferable[]): boolean;
-}
-
-/**
- * A channel of the pool's own to a new worker, where the host can receive
- * synchronously. Its other end goes to the worker with the pool's first
- * message, on the worker's own channel: the worker reads that message at
- * once, while a port's first messages reach a new Bun worker only ~1 ms
- * after it starts listening.
- */
-function channelFor(worker: WebWorkerLike, receive: ReceiveMessageOnPort | undefined): PoolChannel | undefined {
+/** A channel of the pool's own to a new worker (sent as its first message), where the host can receive synchronously. */
+function channelFor(worker: WebWorkerLike, receive: ReceiveMessageOnPort | undefined): { port: PortLike; receive(): unknown } | undefined {
   const Channel = (globalThis as unknown as { MessageChannel?: new () => { port1: PortLike; port2: PortLike } }).MessageChannel;
   if (receive === undefined || typeof Channel !== "function") return undefined;
   const { port1, port2 } = new Channel();
-  let handedOver = false;
-  return {
-    port: port1,
-    receive: () => receive(port1)?.message,
-    handOver(message, transfer) {
-      if (handedOver) return false;
-      const handOver: PoolPort = { offloopPort: port2, records: message };
-      worker.postMessage(handOver, [port2 as unknown as Transferable, ...(transfer ?? [])]);
-      handedOver = true;
-      return true;
-    },
-  };
+  const handOver: PoolPort = { offloopPort: port2 };
+  worker.postMessage(handOver, [port2 as unknown as Transferable]);
+  return { port: port1, receive: () => receive(port1)?.message };
 }
 
 interface LockManagerLike {
@@ -156,7 +133,7 @@ function exitLockFor(worker: WebWorkerLike): { wait(): Promise<void> } | undefin
   };
 }
 
-function webWorkerHandle(worker: WebWorkerLike, exitEvent: string | undefined, lock?: { wait(): Promise<void> }, channel?: PoolChannel): WorkerHandle {
+function webWorkerHandle(worker: WebWorkerLike, exitEvent: string | undefined, lock?: { wait(): Promise<void> }, channel?: { port: PortLike; receive(): unknown }): WorkerHandle {
   const errorListeners: Array<(error: unknown) => void> = [];
   const exitListeners: Array<(code: number | null) => void> = [];
   let messageListener: (message: Message) => void = () => {};
@@ -225,9 +202,7 @@ function webWorkerHandle(worker: WebWorkerLike, exitEvent: string | undefined, l
     return undefined;
   };
   return {
-    send(message: Message, transfer?: Transferable[]) {
-      if (!channel?.handOver(message, transfer)) postTo(target, message, transfer);
-    },
+    send: (message: Message, transfer?: Transferable[]) => postTo(target, message, transfer),
     onMessage(listener) {
       messageListener = listener;
       // The Worker's own channel too: a worker entry that never took our port up still talks there.

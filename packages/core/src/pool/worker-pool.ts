@@ -219,8 +219,7 @@ export class WorkerPool extends ExecutorBase {
       let worker = pickWorker(this.#workers, ahead, this.options.maxTasksPerWorker, this.#canGrow());
       if (!worker) {
         if (!this.#canGrow()) break;
-        // Its hello goes with its first tasks, in one message (flushed below).
-        const spawned = this.#spawn(false);
+        const spawned = this.#spawn();
         if (spawned instanceof Error) {
           this.#failQueue(spawned);
           break;
@@ -340,12 +339,8 @@ export class WorkerPool extends ExecutorBase {
     });
   }
 
-  /**
-   * Starts a worker and queues its hello (and initializer), sent at once
-   * unless the caller sends them with the tasks it assigns next (`flush`
-   * false); returns the error when the host refuses to start one.
-   */
-  #spawn(flush = true): WorkerSlot | WorkerStartError {
+  /** Starts a worker and queues its hello (and initializer); returns the error when the host refuses to start one. */
+  #spawn(): WorkerSlot | WorkerStartError {
     const workerId = this.#nextWorkerId++;
     let handle;
     try {
@@ -376,7 +371,7 @@ export class WorkerPool extends ExecutorBase {
       this.#define(worker, descriptor);
       encodeForWorker(worker.outbox, "init", descriptor.id, this.options.initArgs);
     }
-    if (flush) this.#flush(worker);
+    this.#flush(worker);
     if (!this.#closing) this.#markIdle(worker);
     return worker;
   }

@@ -9,8 +9,6 @@ import type { Transferable } from "./protocol.js";
  */
 export interface PoolPort {
   offloopPort: unknown;
-  /** The pool's first message (its hello, and what it sent with it), carried here so the worker reads it at once: a port's first messages reach a new Bun worker ~1 ms after it listens. */
-  records?: unknown[];
 }
 
 /** Whether a message to a web Worker is the pool's own port rather than protocol records. */

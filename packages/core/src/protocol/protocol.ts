@@ -54,7 +54,7 @@
  * console.log(`offloop protocol v${PROTOCOL_VERSION}`);
  * ```
  */
-export const PROTOCOL_VERSION = 7;
+export const PROTOCOL_VERSION = 6;
 
 /**
  * Index in the hello's shared `progress` array where the worker counts the tasks it has taken up.

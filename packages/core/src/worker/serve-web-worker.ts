@@ -94,7 +94,6 @@ export function serveWebWorker(options: ServeWebWorkerOptions = {}): void {
     if (isExitLock(data)) return holdExitLock(data.offloopExitLock);
     if (isPoolPort(data)) {
       const port = data.offloopPort as PortLike;
-      const first = data.records as Message | undefined;
       if (served === undefined && readsPortSync) {
         toPool = port;
         // With a loader: posts counted until the first after "ready" (an answer), then it loads.
@@ -112,18 +111,13 @@ export function serveWebWorker(options: ServeWebWorkerOptions = {}): void {
                 );
             }
           },
-          onMessage: (listener) => {
-            port.onmessage = (portEvent) => listener(portEvent.data as Message);
-            fromScope = listener;
-          },
+          onMessage: (listener) => (port.onmessage = (portEvent) => listener(portEvent.data as Message)),
           receiveSync: () => receive?.(port)?.message as Message | undefined,
         });
-        if (first !== undefined) fromScope?.(first);
       } else {
         // This entry cannot receive synchronously: read the port too, and answer over the worker's own
         // channel (the pool listens on both).
         port.onmessage = (portEvent) => fromScope?.(portEvent.data as Message);
-        if (first !== undefined) fromScope?.(first);
       }
       return;
     }
