@@ -84,7 +84,7 @@ export function runSharedMemorySuite(name: string, make: MakeExecutor, capabilit
 
     it("primitives arrive as instances of the classes the task module imports from @offloop/core/shared", () =>
       withExecutor(make, { maxWorkers: 1 }, async (executor) => {
-        // A worker's first task has no primitive (the worker loads their code with the first that has).
+        // A plain argument first, then the primitives on the same worker.
         assert.deepEqual(await within(executor.submit(tasks.kinds, [1])), ["number"]);
         const primitives = [new Mutex(), new Barrier(2), new Channel(2), new SharedSemaphore(1), 0];
         assert.deepEqual(await within(executor.submit(tasks.kinds, primitives)), ["Mutex", "Barrier", "Channel", "SharedSemaphore", "number"]);

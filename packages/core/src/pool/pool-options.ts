@@ -47,8 +47,9 @@ export interface PoolOptions {
    * saw nothing it spins only every eighth time it goes idle, so a pool
    * whose tasks come rarely burns almost nothing, and an idle pool uses no
    * CPU (with `callerSpinMicroseconds` it spins every time: the caller asked
-   * for the CPU, and its spin lane needs a listening worker). The cost is up to this long of a core after each batch a worker
-   * finishes. 0 turns it off (workers sleep at once). Where the worker
+   * for the CPU, and its spin lane needs a listening worker). The cost is up
+   * to this long of a core after each batch a worker finishes. 0 turns it
+   * off (workers sleep at once). Where the worker
    * cannot receive synchronously (child processes, browsers' web Workers,
    * the in-thread worker) it is accepted and has no effect.
    * Default 50.
